@@ -1,0 +1,272 @@
+package io.archway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A YAML node being read, together with its path. Readers never throw on bad input: they report a
+ * problem with the path and return the default, so that one load reports every problem at once.
+ * String values have {@code ${NAME}} / {@code ${NAME:-default}} expanded from the environment.
+ */
+public final class ConfigNode {
+    private final JsonNode node;
+    private final ConfigPath path;
+    private final Problems problems;
+    private final Interpolator env;
+
+    public ConfigNode(JsonNode node, ConfigPath path, Problems problems, Interpolator env) {
+        this.node = node == null ? MissingNode.getInstance() : node;
+        this.path = path;
+        this.problems = problems;
+        this.env = env;
+    }
+
+    public ConfigPath path() {
+        return path;
+    }
+
+    public Problems problems() {
+        return problems;
+    }
+
+    /** The raw tree, placeholders unexpanded. */
+    public JsonNode raw() {
+        return node;
+    }
+
+    /** Absent, or written as {@code null} / {@code ~}. */
+    public boolean isMissing() {
+        return node.isMissingNode() || node.isNull();
+    }
+
+    public boolean isObject() {
+        return node.isObject();
+    }
+
+    public boolean isArray() {
+        return node.isArray();
+    }
+
+    public boolean isBoolean() {
+        return node.isBoolean();
+    }
+
+    /** Reports {@code <path>: <this value> (expected: ...)}. */
+    public void invalid(String expected) {
+        problems.invalid(path, display(), expected);
+    }
+
+    /** Reports {@code <path>: <message>}. */
+    public void problem(String message) {
+        problems.add(path, message);
+    }
+
+    /**
+     * Checks that this is a map whose keys are all among {@code allowed}; each unknown key is reported
+     * (a typo must not silently disable a setting). Returns false, after reporting, when not a map.
+     */
+    public boolean expectObject(String... allowed) {
+        if (isMissing()) {
+            return false;
+        }
+        if (!node.isObject()) {
+            invalid("a map with keys " + String.join(", ", allowed));
+            return false;
+        }
+        List<String> keys = Arrays.asList(allowed);
+        node.fieldNames().forEachRemaining(k -> {
+            if (!keys.contains(k)) {
+                problems.add(path.field(k), "unknown key (expected one of: " + String.join(", ", allowed) + ")");
+            }
+        });
+        return true;
+    }
+
+    public ConfigNode get(String key) {
+        return new ConfigNode(node.isObject() ? node.get(key) : null, path.field(key), problems, env);
+    }
+
+    /** The entries of a map, in file order; reports when this is present but not a map. */
+    public Map<String, ConfigNode> entries() {
+        Map<String, ConfigNode> out = new LinkedHashMap<>();
+        if (isMissing()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            invalid("a map");
+            return out;
+        }
+        node.fields().forEachRemaining(e -> out.put(e.getKey(),
+                new ConfigNode(e.getValue(), path.field(e.getKey()), problems, env)));
+        return out;
+    }
+
+    /** The items of a list; reports when this is present but not a list. */
+    public List<ConfigNode> items() {
+        List<ConfigNode> out = new ArrayList<>();
+        if (isMissing()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            invalid("a list");
+            return out;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            out.add(new ConfigNode(node.get(i), path.index(i), problems, env));
+        }
+        return out;
+    }
+
+    /** The items of a list, or this node alone when it is a single value ("one address, or a list"). */
+    public List<ConfigNode> itemsOrSingle() {
+        if (node.isArray()) {
+            return items();
+        }
+        List<ConfigNode> out = new ArrayList<>();
+        if (!isMissing()) {
+            out.add(this);
+        }
+        return out;
+    }
+
+    /** This scalar as a string with placeholders expanded; null when missing or not a scalar (reported). */
+    public @Nullable String asString() {
+        if (isMissing()) {
+            return null;
+        }
+        if (!node.isValueNode()) {
+            invalid("a single value");
+            return null;
+        }
+        return env.expand(node.asText(), path, problems);
+    }
+
+    public String asString(String def) {
+        String s = asString();
+        return s == null ? def : s;
+    }
+
+    /** Like {@link #asString()}, but a missing value is reported as required. */
+    public @Nullable String requiredString(String expected) {
+        if (isMissing()) {
+            problems.add(path, "missing (expected: " + expected + ")");
+            return null;
+        }
+        return asString();
+    }
+
+    public int asInt(int def, int min, int max) {
+        if (isMissing()) {
+            return def;
+        }
+        String s = asString();
+        if (s == null) {
+            return def;
+        }
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        invalid("an integer in " + min + ".." + max);
+        return def;
+    }
+
+    public boolean asBoolean(boolean def) {
+        if (isMissing()) {
+            return def;
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        String s = asString();
+        if ("true".equals(s)) {
+            return true;
+        }
+        if ("false".equals(s)) {
+            return false;
+        }
+        invalid("true or false");
+        return def;
+    }
+
+    public Duration asDuration(Duration def) {
+        return parsed(def, Units::parseDuration, Units.DURATION_EXPECTED);
+    }
+
+    /** A size in bytes. */
+    public long asSize(long def) {
+        return parsed(def, Units::parseSize, Units.SIZE_EXPECTED);
+    }
+
+    /** Parses the string value with {@code parser}, which throws IllegalArgumentException with the expectation. */
+    public <T> T parsed(T def, Function<String, T> parser, String expected) {
+        if (isMissing()) {
+            return def;
+        }
+        if (!node.isValueNode()) {
+            invalid(expected);
+            return def;
+        }
+        String s = asString();
+        if (s == null) {
+            return def;
+        }
+        try {
+            return parser.apply(s);
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            invalid(msg == null ? expected : msg.startsWith("expected: ") ? msg.substring(10) : msg);
+            return def;
+        }
+    }
+
+    /** A list of strings (a single string counts as a one-item list). */
+    public List<String> asStrings() {
+        List<String> out = new ArrayList<>();
+        for (ConfigNode item : itemsOrSingle()) {
+            String s = item.asString();
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** A map of string to string, e.g. header values. */
+    public Map<String, String> asStringMap() {
+        Map<String, String> out = new LinkedHashMap<>();
+        entries().forEach((k, v) -> {
+            String s = v.asString();
+            if (s != null) {
+                out.put(k, s);
+            }
+        });
+        return out;
+    }
+
+    /** How the value is shown in an error: strings quoted, as written (placeholders unexpanded). */
+    private Object display() {
+        if (node.isMissingNode()) {
+            return "missing";
+        }
+        if (node.isTextual()) {
+            return node.asText();
+        }
+        if (node.isValueNode()) {
+            return node.asText();
+        }
+        return node.isArray() ? "a list" : "a map";
+    }
+}
