@@ -155,6 +155,19 @@ public final class ConfigNode {
         return env.expand(node.asText(), path, problems);
     }
 
+    /** The string, or null when missing or empty; empty is reported unless an unset ${VAR} already was. */
+    public @Nullable String nonEmptyText(String expected) {
+        int before = problems.size();
+        String s = text(expected);
+        if (s != null && s.isEmpty()) {
+            if (problems.size() == before) {
+                invalid(expected);
+            }
+            return null;
+        }
+        return s;
+    }
+
     public String asString(String def) {
         String s = asString();
         return s == null ? def : s;
