@@ -21,7 +21,9 @@ public final class Cidr {
         String s = text.trim();
         int slash = s.indexOf('/');
         String addr = slash < 0 ? s : s.substring(0, slash);
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        // Literals only, checked strictly: InetAddress would accept "10.1" as 10.0.0.1 and would
+        // look up anything else in DNS.
+        if (!Syntax.isIpv4Literal(addr) && !Syntax.isIpv6Literal(addr)) {
             throw new IllegalArgumentException("expected: an IP address or CIDR block like 10.0.0.0/8");
         }
         byte[] bytes;

@@ -61,7 +61,7 @@ public final class ConfigNode {
 
     /** Reports {@code <path>: <this value> (expected: ...)}. */
     public void invalid(String expected) {
-        problems.invalid(path, display(), expected);
+        problems.add(path, display() + " (expected: " + expected + ")");
     }
 
     /** Reports {@code <path>: <message>}. */
@@ -104,8 +104,9 @@ public final class ConfigNode {
             invalid("a map");
             return out;
         }
-        node.fields().forEachRemaining(e -> out.put(e.getKey(),
-                new ConfigNode(e.getValue(), path.field(e.getKey()), problems, env)));
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            out.put(e.getKey(), new ConfigNode(e.getValue(), path.field(e.getKey()), problems, env));
+        }
         return out;
     }
 
@@ -139,14 +140,32 @@ public final class ConfigNode {
 
     /** This scalar as a string with placeholders expanded; null when missing or not a scalar (reported). */
     public @Nullable String asString() {
+        return text("a single value");
+    }
+
+    /** Like {@link #asString()}, but a list or map is reported as not being {@code expected}. */
+    public @Nullable String text(String expected) {
         if (isMissing()) {
             return null;
         }
         if (!node.isValueNode()) {
-            invalid("a single value");
+            invalid(expected);
             return null;
         }
         return env.expand(node.asText(), path, problems);
+    }
+
+    /** The string, or null when missing or empty; empty is reported unless an unset ${VAR} already was. */
+    public @Nullable String nonEmptyText(String expected) {
+        int before = problems.size();
+        String s = text(expected);
+        if (s != null && s.isEmpty()) {
+            if (problems.size() == before) {
+                invalid(expected);
+            }
+            return null;
+        }
+        return s;
     }
 
     public String asString(String def) {
@@ -160,14 +179,14 @@ public final class ConfigNode {
             problems.add(path, "missing (expected: " + expected + ")");
             return null;
         }
-        return asString();
+        return text(expected);
     }
 
     public int asInt(int def, int min, int max) {
         if (isMissing()) {
             return def;
         }
-        String s = asString();
+        String s = text("an integer in " + min + ".." + max);
         if (s == null) {
             return def;
         }
@@ -203,6 +222,40 @@ public final class ConfigNode {
 
     public Duration asDuration(Duration def) {
         return parsed(def, Units::parseDuration, Units.DURATION_EXPECTED);
+    }
+
+    /** A duration that must be above zero, for timeouts and intervals where 0 would mean "never" or "always". */
+    public Duration asPositiveDuration(Duration def) {
+        int before = problems.size();
+        Duration d = asDuration(def);
+        if (d.isZero() && problems.size() == before) {
+            invalid("a duration above 0 like 250ms, 2s, 1m or 1h");
+            return def;
+        }
+        return d;
+    }
+
+    /**
+     * One of an enum's constants, written in lower case as YAML keys are ({@code least_request} for
+     * {@code LEAST_REQUEST}).
+     */
+    public <E extends Enum<E>> E asEnum(E def) {
+        E[] all = def.getDeclaringClass().getEnumConstants();
+        List<String> names = new ArrayList<>();
+        for (E e : all) {
+            names.add(e.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        String expected = "one of " + String.join(", ", names);
+        String s = text(expected);
+        if (s == null) {
+            return def;
+        }
+        int i = names.indexOf(s);
+        if (i < 0) {
+            invalid(expected);
+            return def;
+        }
+        return all[i];
     }
 
     /** A size in bytes. */
@@ -256,16 +309,25 @@ public final class ConfigNode {
         return out;
     }
 
-    /** How the value is shown in an error: strings quoted, as written (placeholders unexpanded). */
-    private Object display() {
+    /**
+     * How the value is shown in an error: strings quoted and as written (placeholders unexpanded, so
+     * an error never prints an expanded secret), other scalars bare, lists and maps by kind.
+     */
+    String display() {
         if (node.isMissingNode()) {
             return "missing";
         }
+        if (node.isNull()) {
+            return "null";
+        }
         if (node.isTextual()) {
-            return node.asText();
+            return Problems.quote(node.asText());
         }
         if (node.isValueNode()) {
             return node.asText();
+        }
+        if (node.isEmpty()) {
+            return node.isArray() ? "[]" : "{}";
         }
         return node.isArray() ? "a list" : "a map";
     }

@@ -12,6 +12,11 @@ public final class Problems {
         lines.add(path + ": " + message);
     }
 
+    /** Adds a line that belongs to no path, such as a YAML syntax error that names its line and column. */
+    public void addLine(String line) {
+        lines.add(line);
+    }
+
     /** Adds {@code <path>: <value> (expected: <expected>)}, the shape every value error takes. */
     public void invalid(ConfigPath path, Object value, String expected) {
         add(path, quote(value) + " (expected: " + expected + ")");
@@ -19,6 +24,10 @@ public final class Problems {
 
     public boolean isEmpty() {
         return lines.isEmpty();
+    }
+
+    public int size() {
+        return lines.size();
     }
 
     public List<String> lines() {

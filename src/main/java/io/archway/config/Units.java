@@ -27,14 +27,21 @@ public final class Units {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(DURATION_EXPECTED);
         }
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> throw new IllegalArgumentException(DURATION_EXPECTED);
-        };
+        try {
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException(DURATION_EXPECTED);
+            };
+            // Callers turn durations into millis or nanos; one that cannot be is a typo, not a wish.
+            d.toNanos();
+            return d;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(DURATION_EXPECTED);
+        }
     }
 
     /** Parses a size in bytes; a bare number is bytes. */
