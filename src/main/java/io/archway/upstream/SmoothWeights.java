@@ -1,0 +1,63 @@
+package io.archway.upstream;
+
+import java.util.List;
+
+/**
+ * Precomputes one cycle of smooth weighted round robin, so that picking is an array index and a
+ * counter increment rather than the per-pick weight arithmetic (and its lock) of the classic algorithm.
+ */
+final class SmoothWeights {
+    /** Cycles longer than this are scaled down; weights keep their proportions within rounding. */
+    private static final int MAX_CYCLE = 1 << 16;
+
+    private SmoothWeights() {}
+
+    static Target[] schedule(List<Target> targets) {
+        int n = targets.size();
+        if (n == 0) {
+            return new Target[0];
+        }
+        int[] weights = new int[n];
+        int g = 0;
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            weights[i] = Math.max(1, targets.get(i).weight());
+            g = gcd(g, weights[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            weights[i] /= g;
+            total += weights[i];
+        }
+        if (total > MAX_CYCLE) {
+            double scale = (double) MAX_CYCLE / total;
+            total = 0;
+            for (int i = 0; i < n; i++) {
+                weights[i] = Math.max(1, (int) Math.round(weights[i] * scale));
+                total += weights[i];
+            }
+        }
+        Target[] cycle = new Target[(int) total];
+        long[] current = new long[n];
+        for (int k = 0; k < cycle.length; k++) {
+            int best = 0;
+            for (int i = 0; i < n; i++) {
+                current[i] += weights[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            cycle[k] = targets.get(best);
+        }
+        return cycle;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+}
