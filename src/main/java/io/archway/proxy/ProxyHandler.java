@@ -1,0 +1,1028 @@
+package io.archway.proxy;
+
+import io.archway.config.Cidr;
+import io.archway.config.LimitsConfig;
+import io.archway.config.RouteConfig;
+import io.archway.config.UpstreamConfig;
+import io.archway.filter.FilterChain;
+import io.archway.filter.FilterResult;
+import io.archway.filter.RequestContext;
+import io.archway.route.BadPathException;
+import io.archway.route.PathNormalizer;
+import io.archway.route.RouteMatch;
+import io.archway.runtime.CompiledRoute;
+import io.archway.runtime.Snapshot;
+import io.archway.upstream.Target;
+import io.archway.upstream.TargetSnapshot;
+import io.archway.upstream.Upstream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy for one downstream connection: takes each request through routing and its filter chain,
+ * streams it to a target over a pooled connection and streams the answer back, one exchange at a time
+ * (pipelined requests wait their turn). Reads on both sides are explicit, so neither side is read
+ * faster than the other can be written: that is the back-pressure.
+ */
+final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterChain.Outcome {
+    private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
+    private static final AsciiString X_CONSUMER = AsciiString.cached("x-consumer");
+    /** Bodies up to this size are kept until the response starts, so the request can be retried. */
+    private static final int REPLAY_LIMIT = 64 * 1024;
+    /** A refused request's remaining body up to this size is read and dropped to keep the connection. */
+    private static final long DISCARD_LIMIT = 64 * 1024;
+
+    private static final int IDLE = 0;
+    private static final int HEAD = 1;
+    private static final int BUSY = 2;
+
+    private final FrontendSettings settings;
+    private ChannelHandlerContext ctx;
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>(2);
+    private @Nullable Exchange ex;
+    private boolean closing;
+    /** Between channelRead and channelReadComplete: writes upstream are flushed once, at the end. */
+    private boolean reading;
+
+    private int connState = HEAD;
+    private long deadline;
+    private @Nullable ScheduledFuture<?> timer;
+    private LimitsConfig limits;
+
+    ProxyHandler(FrontendSettings settings) {
+        this.settings = settings;
+    }
+
+    // ---------------------------------------------------------------- connection
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        limits = settings.snapshots.get().config().limits();
+        connState = HEAD;
+        deadline = System.nanoTime() + limits.headerTimeout().toNanos();
+        armTimer();
+        ctx.read();
+    }
+
+    /** The first byte of a new request head arrived (called by the decoder). */
+    void onHeadStart() {
+        if (connState == IDLE) {
+            connState = HEAD;
+            deadline = System.nanoTime() + limits.headerTimeout().toNanos();
+            armTimer();
+        }
+    }
+
+    private void armTimer() {
+        if (timer == null && ctx != null) {
+            long delay = Math.max(0, deadline - System.nanoTime());
+            timer = ctx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * One timer per connection, re-armed lazily: state changes only move {@link #deadline}, so a busy
+     * keep-alive connection costs no timer operations per request.
+     */
+    private void onTimer() {
+        timer = null;
+        if (closing || !ctx.channel().isActive() || connState == BUSY) {
+            return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+            armTimer();
+            return;
+        }
+        if (connState == HEAD) {
+            log.debug("{} request head not complete within {}", ctx.channel(), limits.headerTimeout());
+            writeAndClose(Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout",
+                    io.archway.filter.RequestIds.next()));
+        } else {
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!backlog.isEmpty() || (ex != null && ex.requestComplete)) {
+            // A pipelined request (or its body) arrived while the previous exchange is still going.
+            backlog.add(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            startRequest(req);
+            if (msg instanceof HttpContent c) {
+                // Only decoder failures arrive as full requests; their (empty) content ends here.
+                c.release();
+            }
+        } else if (msg instanceof HttpContent c) {
+            if (ex != null) {
+                ex.onRequestContent(c);
+            } else {
+                c.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (ex != null) {
+            ex.flushUpstream();
+        }
+        maybeRead();
+    }
+
+    private void maybeRead() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (ex == null ? backlog.isEmpty() : ex.wantsRequestBytes()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && ex != null) {
+            ex.resumeResponse();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (ex != null) {
+            ex.abort("client closed the connection");
+        }
+        Object m;
+        while ((m = backlog.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{} downstream error: {}", ctx.channel(), cause.toString());
+        if (ex != null && !ex.responseStarted && !closing) {
+            ex.answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", true);
+        }
+        closing = true;
+        ctx.close();
+    }
+
+    private void writeAndClose(FullHttpResponse response) {
+        closing = true;
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private void startRequest(HttpRequest req) {
+        connState = BUSY;
+        Snapshot snap = settings.snapshots.get();
+        limits = snap.config().limits();
+        long startNanos = System.nanoTime();
+        DecoderResult dr = req.decoderResult();
+        if (dr.isFailure()) {
+            rejectMalformed(snap, req, dr.cause(), startNanos);
+            return;
+        }
+        HttpHeaders h = req.headers();
+        HttpResponseStatus framing = checkFraming(req);
+        if (framing != null) {
+            rejectMalformed(snap, req, framing, startNanos);
+            return;
+        }
+        String uri = req.uri();
+        String rawPath;
+        String rawQuery = null;
+        int q = uri.indexOf('?');
+        rawPath = q < 0 ? uri : uri.substring(0, q);
+        if (q >= 0) {
+            rawQuery = uri.substring(q + 1);
+        }
+        if (!rawPath.startsWith("/")) {
+            rawPath = absoluteFormPath(rawPath, h);
+            if (rawPath == null) {
+                rejectMalformed(snap, req, HttpResponseStatus.BAD_REQUEST, startNanos);
+                return;
+            }
+        }
+        String path;
+        try {
+            path = PathNormalizer.normalize(rawPath);
+        } catch (BadPathException e) {
+            log.debug("{} bad path {}: {}", ctx.channel(), rawPath, e.getMessage());
+            rejectMalformed(snap, req, HttpResponseStatus.BAD_REQUEST, startNanos);
+            return;
+        }
+
+        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        List<Cidr> trusted = snap.config().trustedProxies();
+        boolean peerTrusted = !trusted.isEmpty() && ForwardedHeaders.isTrusted(peer, trusted);
+        InetAddress client = ForwardedHeaders.clientAddress(peer, peerTrusted, h, trusted);
+        // Read before the hop-by-hop headers that carry them are stripped.
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+        HopByHop.strip(h);
+        h.remove(X_CONSUMER);
+        String host = h.get(HttpHeaderNames.HOST);
+        ForwardedHeaders.apply(h, peer, peerTrusted, settings.scheme, host);
+
+        RequestContext rc = new RequestContext(ctx.channel(), req, path, rawQuery, client,
+                client == peer ? ForwardedHeaders.ip(peer) : ForwardedHeaders.ip(client),
+                limits.maxBodySize(), startNanos, System.currentTimeMillis());
+        settings.inFlight.incrementAndGet();
+        RouteMatch match = snap.routes().match(req.method().name(), host, path, h, rawQuery);
+        if (match == null) {
+            ex = new Exchange(snap, rc, null, null, snap.noRouteChain(), req, keepAlive, chunked);
+            snap.noRouteChain().run(rc, new FilterChain.Outcome() {
+                @Override
+                public void proceed(RequestContext c) {
+                    if (ex != null && ex.rc == c) {
+                        ex.answerError(HttpResponseStatus.NOT_FOUND, "no_route", false);
+                    }
+                }
+
+                @Override
+                public void answer(RequestContext c, FilterResult result) {
+                    ProxyHandler.this.answer(c, result);
+                }
+            });
+            return;
+        }
+        CompiledRoute route = snap.route(match.route().index());
+        rc.route(route.name());
+        rc.pathParams(match.variables());
+        ex = new Exchange(snap, rc, route, match, route.chain(), req, keepAlive, chunked);
+        route.chain().run(rc, this);
+    }
+
+    /** DESIGN §7 "Framing" checks Netty leaves to us; null when the request may go on. */
+    private static @Nullable HttpResponseStatus checkFraming(HttpRequest req) {
+        HttpHeaders h = req.headers();
+        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!te.isEmpty()) {
+            if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
+                return HttpResponseStatus.NOT_IMPLEMENTED;
+            }
+        }
+        List<String> hosts = h.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1 || (hosts.isEmpty() && req.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+            return HttpResponseStatus.BAD_REQUEST;
+        }
+        if (req.method().equals(HttpMethod.CONNECT)) {
+            return HttpResponseStatus.METHOD_NOT_ALLOWED;
+        }
+        return null;
+    }
+
+    /** Turns an absolute-form target ({@code http://host/path}) into its path; null if it is neither form. */
+    private static @Nullable String absoluteFormPath(String target, HttpHeaders h) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0) {
+            return null;
+        }
+        int slash = target.indexOf('/', scheme + 3);
+        return slash < 0 ? "/" : target.substring(slash);
+    }
+
+    private void rejectMalformed(Snapshot snap, HttpRequest req, Object why, long startNanos) {
+        HttpResponseStatus status;
+        String code;
+        if (why instanceof HttpResponseStatus s) {
+            status = s;
+        } else if (why instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        } else if (why instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (why instanceof TooLongFrameException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        } else if (why instanceof Throwable t && t.getMessage() != null
+                && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("transfer coding")) {
+            status = HttpResponseStatus.NOT_IMPLEMENTED;
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+        }
+        code = switch (status.code()) {
+            case 414 -> "uri_too_long";
+            case 431 -> "header_too_large";
+            case 501 -> "not_implemented";
+            case 405 -> "method_not_allowed";
+            default -> "bad_request";
+        };
+        if (why instanceof Throwable t) {
+            log.debug("{} malformed request: {}", ctx.channel(), t.toString());
+        }
+        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        RequestContext rc = new RequestContext(ctx.channel(), req, q < 0 ? uri : uri.substring(0, q), null, peer,
+                ForwardedHeaders.ip(peer), 0, startNanos, System.currentTimeMillis());
+        settings.inFlight.incrementAndGet();
+        ex = new Exchange(snap, rc, null, null, FilterChain.EMPTY, req, false, false);
+        ex.closeAfter = true;
+        ex.answerError(status, code, true);
+    }
+
+    @Override
+    public void proceed(RequestContext rc) {
+        Exchange e = ex;
+        if (e == null || e.rc != rc || closing) {
+            return;
+        }
+        e.afterFilters();
+    }
+
+    @Override
+    public void answer(RequestContext rc, FilterResult result) {
+        Exchange e = ex;
+        if (e == null || e.rc != rc || closing) {
+            return;
+        }
+        if (result instanceof FilterResult.Error err) {
+            FullHttpResponse r = Responses.error(ctx.alloc(), err.status(), err.code(), rc.requestId());
+            r.headers().add(err.headers());
+            e.answerLocal(r, false);
+        } else if (result instanceof FilterResult.Full full) {
+            e.answerLocal(full.response(), false);
+        } else if (result instanceof FilterResult.Respond resp) {
+            FullHttpResponse r = Responses.full(ctx.alloc(), resp.status(),
+                    resp.headers().contains(HttpHeaderNames.CONTENT_TYPE) ? null : HttpHeaderValues.TEXT_PLAIN,
+                    resp.body());
+            r.headers().add(resp.headers());
+            e.answerLocal(r, false);
+        } else {
+            e.afterFilters();
+        }
+    }
+
+    /** Called when an exchange is over: on to the next request, or close. */
+    private void exchangeDone(Exchange done, boolean close) {
+        if (ex != done) {
+            return;
+        }
+        ex = null;
+        settings.inFlight.decrementAndGet();
+        done.chain.onComplete(done.rc);
+        if (close || settings.draining) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        connState = IDLE;
+        deadline = System.nanoTime() + limits.idleTimeout().toNanos();
+        armTimer();
+        while (!backlog.isEmpty() && !closing && (ex == null || !ex.requestComplete)) {
+            dispatch(backlog.poll());
+        }
+        maybeRead();
+    }
+
+    // ---------------------------------------------------------------- one exchange
+
+    /** One request and its response; every method runs on the connection's event loop. */
+    private final class Exchange implements UpstreamConnection.Listener {
+        final Snapshot snap;
+        final RequestContext rc;
+        final @Nullable CompiledRoute route;
+        final @Nullable RouteMatch match;
+        final FilterChain chain;
+        final HttpRequest req;
+        final boolean headRequest;
+        final boolean clientKeepAlive;
+        final boolean http10;
+
+        boolean requestComplete;
+        boolean filtersDone;
+        long bodyBytes;
+        final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+        @Nullable List<HttpContent> replay;
+        long replayBytes;
+        boolean replayable = true;
+        boolean bodyWritten;
+        boolean chunkedBody;
+
+        @Nullable Upstream upstream;
+        @Nullable Target target;
+        @Nullable UpstreamConnection conn;
+        int attemptsLeft;
+        final List<Target> tried = new ArrayList<>(2);
+        boolean freshRetryUsed;
+        long sentNanos;
+        @Nullable ScheduledFuture<?> responseTimer;
+
+        boolean localAnswer;
+        boolean discarding;
+        boolean responseStarted;
+        boolean responseComplete;
+        boolean upstreamKeepAlive;
+        boolean closeAfter;
+        boolean finished;
+
+        Exchange(Snapshot snap, RequestContext rc, @Nullable CompiledRoute route, @Nullable RouteMatch match,
+                 FilterChain chain, HttpRequest req, boolean clientKeepAlive, boolean chunkedBody) {
+            this.snap = snap;
+            this.rc = rc;
+            this.route = route;
+            this.match = match;
+            this.chain = chain;
+            this.req = req;
+            this.headRequest = req.method().equals(HttpMethod.HEAD);
+            this.clientKeepAlive = clientKeepAlive;
+            this.chunkedBody = chunkedBody;
+            this.closeAfter = !clientKeepAlive;
+            this.http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        }
+
+        // ---- request side
+
+        void onRequestContent(HttpContent c) {
+            if (c.decoderResult().isFailure()) {
+                // A broken chunk: the upstream has at most an unfinished body, never a complete request.
+                log.debug("{} malformed request body: {}", ctx.channel(), c.decoderResult().cause().toString());
+                c.release();
+                requestComplete = true;
+                if (!responseStarted) {
+                    answerError(HttpResponseStatus.BAD_REQUEST, "bad_request", true);
+                } else {
+                    abortBoth("malformed request body");
+                }
+                return;
+            }
+            int n = c.content().readableBytes();
+            bodyBytes += n;
+            rc.addBytesIn(n);
+            boolean last = c instanceof LastHttpContent;
+            if (last) {
+                requestComplete = true;
+            }
+            if (discarding || localAnswer) {
+                c.release();
+                if (last && responseComplete) {
+                    finish(closeAfter);
+                }
+                return;
+            }
+            if (bodyBytes > rc.maxBodySize()) {
+                c.release();
+                if (!responseStarted) {
+                    answerError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", true);
+                } else {
+                    abortBoth("request body over its limit after the response started");
+                }
+                return;
+            }
+            if (conn == null || sentNanos == 0) {
+                pending.add(c);
+                return;
+            }
+            writeUpstream(c);
+        }
+
+        boolean wantsRequestBytes() {
+            if (requestComplete) {
+                return false;
+            }
+            if (discarding || localAnswer) {
+                return true;
+            }
+            return conn != null && sentNanos != 0 && conn.channel.isWritable();
+        }
+
+        private void writeUpstream(HttpContent c) {
+            int n = c.content().readableBytes();
+            if (replayable) {
+                if (replayBytes + n <= REPLAY_LIMIT) {
+                    if (replay == null) {
+                        replay = new ArrayList<>(2);
+                    }
+                    replay.add(c.retainedDuplicate());
+                    replayBytes += n;
+                } else {
+                    dropReplay();
+                    replayable = false;
+                }
+            }
+            if (n > 0) {
+                bodyWritten = true;
+            }
+            conn.channel.write(c, conn.channel.voidPromise());
+        }
+
+        void flushUpstream() {
+            if (conn != null && sentNanos != 0 && !responseComplete) {
+                conn.channel.flush();
+            }
+        }
+
+        private void dropReplay() {
+            if (replay != null) {
+                for (HttpContent c : replay) {
+                    c.release();
+                }
+                replay = null;
+            }
+        }
+
+        void afterFilters() {
+            filtersDone = true;
+            HttpHeaders h = req.headers();
+            long contentLength = HttpUtil.getContentLength(req, -1L);
+            if (contentLength > rc.maxBodySize()) {
+                answerError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", true);
+                return;
+            }
+            String expect = h.get(HttpHeaderNames.EXPECT);
+            if (expect != null) {
+                if (!expect.equalsIgnoreCase("100-continue")) {
+                    answerError(HttpResponseStatus.EXPECTATION_FAILED, "expectation_failed", true);
+                    return;
+                }
+                h.remove(HttpHeaderNames.EXPECT);
+                if (!requestComplete) {
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                            Unpooled.EMPTY_BUFFER));
+                }
+            }
+            RouteConfig.RespondConfig respond = route == null ? null : route.respond();
+            if (respond != null) {
+                FullHttpResponse r = Responses.full(ctx.alloc(), HttpResponseStatus.valueOf(respond.status()),
+                        respond.headers().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"))
+                                ? null : HttpHeaderValues.TEXT_PLAIN, respond.body());
+                respond.headers().forEach((k, v) -> r.headers().set(k, v));
+                answerLocal(r, false);
+                return;
+            }
+            upstream = route.pickUpstream();
+            if (upstream == null) {
+                answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target", false);
+                return;
+            }
+            rc.upstream(upstream.name());
+            UpstreamConfig uc = upstream.config();
+            attemptsLeft = uc.retries().attempts();
+            req.setUri(match.upstreamPath(rc.rawQuery()));
+            req.setProtocolVersion(HttpVersion.HTTP_1_1);
+            if (chunkedBody) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            Target t = upstream.balancer().pick(upstream.snapshot(), rc);
+            if (t == null) {
+                answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target", false);
+                return;
+            }
+            connect(t);
+        }
+
+        private void setHostHeader(Target t) {
+            UpstreamConfig.HostHeader host = upstream.config().host();
+            switch (host.mode()) {
+                case ORIGINAL -> { }
+                case TARGET -> req.headers().set(HttpHeaderNames.HOST, t.address().toString());
+                case LITERAL -> req.headers().set(HttpHeaderNames.HOST, host.literal());
+            }
+        }
+
+        private void connect(Target t) {
+            target = t;
+            tried.add(t);
+            rc.target(t.toString());
+            setHostHeader(t);
+            t.inFlight().incrementAndGet();
+            UpstreamConfig uc = upstream.config();
+            ConnectionPool pool = ConnectionPool.of(ctx.channel().eventLoop());
+            UpstreamConnection c = pool.acquire(t.address(), uc.pool().idleTimeout());
+            if (c != null) {
+                conn = c;
+                sendHead();
+                return;
+            }
+            c = pool.newConnection(t.address());
+            conn = c;
+            UpstreamConnection connecting = c;
+            pool.connect(t.address(), t.socketAddress(), uc.timeouts().connect(), c)
+                    .addListener((ChannelFuture f) -> onConnected(connecting, f));
+        }
+
+        private void onConnected(UpstreamConnection c, ChannelFuture f) {
+            if (finished || conn != c) {
+                c.channel.close();
+                return;
+            }
+            if (!f.isSuccess()) {
+                log.debug("connect to {} failed: {}", target, f.cause() == null ? "?" : f.cause().toString());
+                conn = null;
+                target.inFlight().decrementAndGet();
+                retryOrFail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", true);
+                return;
+            }
+            sendHead();
+        }
+
+        /** Another target when one is left and the budget allows, else the error. */
+        private void retryOrFail(HttpResponseStatus status, String code, boolean neverReceived) {
+            if (neverReceived && attemptsLeft > 0) {
+                Target next = pickUntried();
+                if (next != null) {
+                    attemptsLeft--;
+                    connect(next);
+                    return;
+                }
+            }
+            answerError(status, code, false);
+        }
+
+        private @Nullable Target pickUntried() {
+            TargetSnapshot s = upstream.snapshot();
+            int n = s.healthy().size();
+            for (int i = 0; i < n + 1; i++) {
+                Target t = upstream.balancer().pick(s, rc);
+                if (t != null && !tried.contains(t)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        private void sendHead() {
+            UpstreamConnection c = conn;
+            c.attach(this);
+            sentNanos = System.nanoTime();
+            c.channel.write(req, c.channel.voidPromise());
+            if (replay != null) {
+                // A retry: the body parts kept so far go first, in order.
+                for (HttpContent part : replay) {
+                    c.channel.write(part.retainedDuplicate(), c.channel.voidPromise());
+                }
+            }
+            HttpContent p;
+            while ((p = pending.poll()) != null) {
+                writeUpstream(p);
+            }
+            if (!reading) {
+                // Inside a downstream read batch the flush comes with channelReadComplete, with the body.
+                c.channel.flush();
+            }
+            long timeout = upstream.config().timeouts().response().toNanos();
+            responseTimer = ctx.executor().schedule(this::onResponseTimeout, timeout, TimeUnit.NANOSECONDS);
+            c.channel.read();
+            if (!reading) {
+                maybeRead();
+            }
+        }
+
+        private void onResponseTimeout() {
+            responseTimer = null;
+            if (finished || responseStarted) {
+                return;
+            }
+            log.debug("{} no response from {} within {}", ctx.channel(), target,
+                    upstream.config().timeouts().response());
+            dropConnection();
+            answerError(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", false);
+        }
+
+        private void dropConnection() {
+            UpstreamConnection c = conn;
+            if (c != null) {
+                conn = null;
+                c.detach();
+                c.channel.close();
+                target.inFlight().decrementAndGet();
+            }
+        }
+
+        // ---- response side
+
+        @Override
+        public void onUpstreamRead(Object msg) {
+            if (finished) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse r) {
+                if (r.decoderResult().isFailure()) {
+                    ReferenceCountUtil.release(msg);
+                    log.debug("bad response from {}: {}", target, r.decoderResult().cause().toString());
+                    dropConnection();
+                    if (!responseStarted) {
+                        answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", false);
+                    } else {
+                        abortBoth("bad response");
+                    }
+                    return;
+                }
+                if (r.status().code() == 100) {
+                    ReferenceCountUtil.release(msg);
+                    return;
+                }
+                onResponseHead(r);
+            }
+            if (msg instanceof HttpContent c && !(msg instanceof HttpResponse)) {
+                boolean last = c instanceof LastHttpContent;
+                HttpContent out = chain.onResponseContent(rc, c);
+                rc.addBytesOut(out.content().readableBytes());
+                ctx.write(out, ctx.voidPromise());
+                if (last) {
+                    responseComplete = true;
+                    upstreamDone();
+                }
+            }
+        }
+
+        private void onResponseHead(HttpResponse r) {
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+                responseTimer = null;
+            }
+            rc.upstreamNanos(System.nanoTime() - sentNanos);
+            dropReplay();
+            replayable = false;
+            upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+            HttpHeaders h = r.headers();
+            HopByHop.strip(h);
+            String via = h.get(ForwardedHeaders.VIA);
+            h.set(ForwardedHeaders.VIA, via == null || via.isEmpty()
+                    ? ForwardedHeaders.VIA_VALUE : via + ", " + ForwardedHeaders.VIA_VALUE);
+            int code = r.status().code();
+            rc.status(code);
+            // Filters first: one may change the body's length (compression), which decides the framing.
+            chain.onResponse(rc, r);
+            boolean bodyless = headRequest || code == 204 || code == 304 || code < 200;
+            if (!bodyless && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                if (http10) {
+                    // An HTTP/1.0 client cannot read chunks: the end of the body is the end of the connection.
+                    closeAfter = true;
+                } else {
+                    h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                }
+            }
+            setConnectionHeader(r);
+            responseStarted = true;
+            ctx.write(r, ctx.voidPromise());
+        }
+
+        /** Keep-alive signalling, for upstream and local responses alike. */
+        private void setConnectionHeader(HttpResponse r) {
+            r.setProtocolVersion(HttpVersion.HTTP_1_1);
+            if (closeAfter || settings.draining) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (http10) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        }
+
+        @Override
+        public void onUpstreamReadComplete() {
+            ctx.flush();
+            if (!responseComplete && conn != null && ctx.channel().isWritable()) {
+                conn.channel.read();
+            }
+        }
+
+        void resumeResponse() {
+            if (responseStarted && !responseComplete && conn != null) {
+                conn.channel.read();
+            }
+        }
+
+        @Override
+        public void onUpstreamWritable() {
+            if (!requestComplete) {
+                ctx.read();
+            }
+        }
+
+        @Override
+        public void onUpstreamError(Throwable cause) {
+            log.debug("upstream {} error: {}", target, cause.toString());
+        }
+
+        @Override
+        public void onUpstreamClosed() {
+            if (finished || responseComplete) {
+                return;
+            }
+            UpstreamConnection c = conn;
+            conn = null;
+            if (target != null && c != null) {
+                target.inFlight().decrementAndGet();
+            }
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+                responseTimer = null;
+            }
+            if (responseStarted) {
+                abortBoth("upstream closed mid-response");
+                return;
+            }
+            // The keep-alive race: a reused connection closed as we wrote to it. The target never saw the
+            // request, so it goes again on a fresh connection whatever its method.
+            boolean neverSeen = c != null && c.reused && (!bodyWritten || replayable);
+            if (neverSeen && !freshRetryUsed) {
+                freshRetryUsed = true;
+                tried.remove(target);
+                connectFresh(target);
+                return;
+            }
+            answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", false);
+        }
+
+        private void connectFresh(Target t) {
+            target = t;
+            tried.add(t);
+            t.inFlight().incrementAndGet();
+            UpstreamConfig uc = upstream.config();
+            ConnectionPool pool = ConnectionPool.of(ctx.channel().eventLoop());
+            UpstreamConnection c = pool.newConnection(t.address());
+            conn = c;
+            pool.connect(t.address(), t.socketAddress(), uc.timeouts().connect(), c)
+                    .addListener((ChannelFuture f) -> onConnected(c, f));
+        }
+
+        /** The upstream's LastHttpContent has been written downstream. */
+        private void upstreamDone() {
+            UpstreamConnection c = conn;
+            conn = null;
+            if (c != null) {
+                target.inFlight().decrementAndGet();
+                if (upstreamKeepAlive && requestComplete) {
+                    c.pool.release(c, upstream.config().pool().maxPerTarget(), upstream.config().pool().idleTimeout());
+                } else {
+                    c.detach();
+                    c.channel.close();
+                }
+            }
+            ctx.flush();
+            if (!requestComplete) {
+                // The upstream answered before the whole body arrived; the rest cannot be framed reliably.
+                closeAfter = true;
+            }
+            finish(closeAfter);
+        }
+
+        // ---- local answers
+
+        void answerError(HttpResponseStatus status, String code, boolean close) {
+            answerLocal(Responses.error(ctx.alloc(), status, code, rc.requestId()), close);
+        }
+
+        /** Answers from the gateway itself; the request body, if any, is dropped or the connection closed. */
+        void answerLocal(FullHttpResponse r, boolean close) {
+            if (finished) {
+                r.release();
+                return;
+            }
+            if (responseStarted) {
+                r.release();
+                abortBoth("error after the response started");
+                return;
+            }
+            dropConnection();
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+                responseTimer = null;
+            }
+            localAnswer = true;
+            releasePending();
+            dropReplay();
+            if (close) {
+                closeAfter = true;
+            } else if (!requestComplete) {
+                long cl = HttpUtil.getContentLength(req, -1L);
+                if (cl >= 0 && cl - bodyBytes <= DISCARD_LIMIT) {
+                    discarding = true;
+                } else {
+                    closeAfter = true;
+                }
+            }
+            if (headRequest) {
+                r.content().clear();
+            }
+            rc.status(r.status().code());
+            chain.onResponse(rc, r);
+            setConnectionHeader(r);
+            responseStarted = true;
+            responseComplete = true;
+            rc.addBytesOut(r.content().readableBytes());
+            ctx.writeAndFlush(r, ctx.voidPromise());
+            if (requestComplete || closeAfter) {
+                finish(closeAfter);
+            }
+        }
+
+        private void releasePending() {
+            HttpContent p;
+            while ((p = pending.poll()) != null) {
+                p.release();
+            }
+        }
+
+        // ---- endings
+
+        private void finish(boolean close) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            releasePending();
+            dropReplay();
+            exchangeDone(this, close);
+        }
+
+        void abortBoth(String why) {
+            log.debug("{} aborting {}: {}", ctx.channel(), rc.requestId(), why);
+            dropConnection();
+            closeAfter = true;
+            if (rc.status() == 0) {
+                rc.status(502);
+            }
+            finish(true);
+            closing = true;
+            ctx.close();
+        }
+
+        /** The client went away. */
+        void abort(String why) {
+            if (finished) {
+                return;
+            }
+            log.debug("{} aborting {}: {}", ctx.channel(), rc.requestId(), why);
+            dropConnection();
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+                responseTimer = null;
+            }
+            if (!responseComplete) {
+                rc.status(499);
+            }
+            finished = true;
+            releasePending();
+            dropReplay();
+            if (ex == this) {
+                ex = null;
+                settings.inFlight.decrementAndGet();
+                chain.onComplete(rc);
+            }
+        }
+    }
+}
