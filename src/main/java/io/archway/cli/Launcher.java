@@ -1,0 +1,41 @@
+package io.archway.cli;
+
+import io.archway.config.LoadedConfig;
+import io.archway.runtime.Gateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/** Starts a gateway and stops it gracefully on SIGTERM or SIGINT, exiting 0 (DESIGN §1). */
+final class Launcher {
+    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+    private Launcher() {}
+
+    /** Starts the gateway or prints why it cannot (exit code 2 for the caller). */
+    static Gateway start(LoadedConfig loaded) {
+        try {
+            return Gateway.start(loaded);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Drains and exits 0 on SIGTERM/SIGINT; also runs {@code after} (e.g. stopping demo backends). */
+    static void stopOnSignals(Gateway gateway, LoadedConfig loaded, Runnable after) {
+        SignalHandler stop = sig -> {
+            log.info("SIG{} received: draining (up to {})", sig.getName(), loaded.config().shutdownGrace());
+            // Off the signal thread, so the JVM's signal dispatcher is never blocked while we drain.
+            Thread t = new Thread(() -> {
+                gateway.shutdown(loaded.config().shutdownGrace());
+                after.run();
+                System.exit(Main.OK);
+            }, "archway-shutdown");
+            t.start();
+        };
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
+    }
+}

@@ -1,0 +1,34 @@
+package io.archway.cli;
+
+import io.archway.config.ConfigException;
+import io.archway.config.Interpolator;
+import io.archway.config.LoadedConfig;
+import io.archway.runtime.Configs;
+import io.archway.runtime.Gateway;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Start the gateway.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, defaultValue = "archway.yaml", description = "config file (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    @Override
+    public Integer call() {
+        LoadedConfig loaded;
+        try {
+            loaded = Configs.load(config, Interpolator.system());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return Main.BAD_CONFIG;
+        }
+        Gateway gateway = Launcher.start(loaded);
+        if (gateway == null) {
+            return Main.CANNOT_START;
+        }
+        Launcher.stopOnSignals(gateway, loaded, () -> { });
+        return Main.OK;
+    }
+}
