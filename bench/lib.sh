@@ -123,8 +123,11 @@ stop_pid() {
 kill_tree() {
   local members=()
   mapfile -t members < <(tree_snapshot "$1")
+  # bash reports a job killed by a signal on its own stderr when it reaps it
+  exec 3>&2 2> /dev/null
   signal_tree "$2" "${members[@]}"
-  wait "$1" 2> /dev/null || true
+  wait "$1" || true
+  exec 2>&3 3>&-
   forget_pid "$1"
 }
 
