@@ -53,7 +53,7 @@ done
 
 case $PROXY in archway|nginx|haproxy) ;; *) die "PROXY must be archway, nginx or haproxy" ;; esac
 [[ " ${BACKEND_PORTS[*]} " == *" $VICTIM_PORT "* ]] || die "VICTIM_PORT must be one of ${BACKEND_PORTS[*]}"
-[ "$KILL_AT" -lt "$RESTART_AT" ] && [ "$RESTART_AT" -lt "$DURATION" ] || die "need KILL_AT < RESTART_AT < DURATION"
+if [ "$KILL_AT" -ge "$RESTART_AT" ] || [ "$RESTART_AT" -ge "$DURATION" ]; then die "need KILL_AT < RESTART_AT < DURATION"; fi
 [ -n "${EPOCHREALTIME:-}" ] || die "bash 5 or newer needed (EPOCHREALTIME)"
 
 log "fault check: $PROXY, ${DURATION}s of load, $VICTIM killed (SIG$SIGNAL) at ${KILL_AT}s, restarted at ${RESTART_AT}s; about $((DURATION + 10))s"
@@ -178,7 +178,7 @@ archway_json_state() { # reads the JSON on stdin
 }
 normalise_state() { # first word, lower case; "healthy" for every spelling of it
   local s                # (HAProxy's "DOWN 1/2" is still down, "UP 1/2" still up)
-  s=$(head -1 | tr 'A-Z' 'a-z' | awk '{ print $1 }' | tr -cd 'a-z0-9_-')
+  s=$(head -1 | tr '[:upper:]' '[:lower:]' | awk '{ print $1 }' | tr -cd 'a-z0-9_-')
   case $s in
     '') echo absent ;;
     healthy|up|up_*|ok|true|alive) echo healthy ;;
@@ -211,7 +211,7 @@ pick_state_source() { # sets STATE_SOURCE, or STATE_SKIP with the reason
     archway)
       code=$(http_status "http://127.0.0.1:$ADMIN_PORT/upstreams/$UPSTREAM")
       if [ "$code" = 200 ] && [ "$(curl -s --max-time 1 "http://127.0.0.1:$ADMIN_PORT/upstreams/$UPSTREAM" | archway_json_state)" != "" ]; then
-        STATE_SOURCE=admin
+        STATE_SOURCE="admin"
       elif curl -s --max-time 1 "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -q "^archway_upstream_target_healthy{.*$VICTIM"; then
         STATE_SOURCE=metrics
       else

@@ -45,6 +45,7 @@ ROUTES=${ROUTES:-10000}             # routes in the routes10k scenario
 DIRECT=${DIRECT:-1}                 # 1: also measure wrk -> backend without a proxy in c1
 IDLE_MAX=${IDLE_MAX:-10}            # %, warn when a CPU is busier than this before a start ...
 IDLE_SAMPLE=${IDLE_SAMPLE:-0.5}     # s, ... sampled for this long
+IDLE_WAIT=${IDLE_WAIT:-0}           # s, first wait up to this long for the machine to go quiet
 PROXY_CPU=${PROXY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 ARCHWAY_BIN=${ARCHWAY_BIN:-$REPO/bin/archway}
@@ -183,7 +184,7 @@ estimate() { # -> "LOW HIGH" seconds
 read -r EST_LO EST_HI <<< "$(estimate)"
 log "scenarios: $SCENARIOS"
 log "contenders: $CONTENDERS; rounds: $ROUNDS; ${DURATION}s per measured run"
-log "estimated time: $((EST_LO / 60))m$((EST_LO % 60))s .. $((EST_HI / 60))m$((EST_HI % 60))s (plus an Archway build on first use)"
+log "estimated time: $((EST_LO / 60))m$((EST_LO % 60))s .. $((EST_HI / 60))m$((EST_HI % 60))s (plus an Archway build on first use$([ "$IDLE_WAIT" -gt 0 ] && echo ", plus up to ${IDLE_WAIT}s per start waiting for an idle machine"))"
 [ "$ESTIMATE_ONLY" = 1 ] && exit 0
 
 ensure_tools wrk:wrk nginx:nginx haproxy:haproxy curl:curl openssl:openssl taskset:util-linux ss:iproute2
@@ -642,10 +643,10 @@ curl_h() { # SCENARIO -> curl header args (none or -H "Authorization: ...")
 # checks CONTENDER GROUP PORT -- does the proxy do the job? Findings go to the
 # warnings; they do not stop the run.
 checks() {
-  local c=$1 g=$2 port=$3 s seen="" i h body code hdr=()
+  local c=$1 g=$2 port=$3 s seen="" i h body code hdr=() url
   s=$(group_scenarios "$g"); s=${s%% *}
   mapfile -t hdr < <(curl_h "$s")
-  local url="http://127.0.0.1:$port$(scn_path "$s")"
+  url="http://127.0.0.1:$port$(scn_path "$s")"
   if [ "$g" != cache ]; then
     for i in 1 2 3 4 5 6; do
       h=$(curl -s -D - -o /dev/null --max-time 2 "${hdr[@]}" "$url" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-backend" { print $2 }')
@@ -676,13 +677,16 @@ checks() {
 # idle_check LABEL -- other processes on the machine (a build, a test run)
 # skew every number; sample both CPUs for IDLE_SAMPLE s while nothing of ours
 # runs and flag the run if either is busier than IDLE_MAX %.
+# With IDLE_WAIT, keep sampling up to that many seconds for a quiet moment.
 idle_check() {
-  local a b p l
-  a=$(cpu_snapshot); sleep "$IDLE_SAMPLE"; b=$(cpu_snapshot)
-  p=$(busy_pct "$a" "$b" 1); l=$(busy_pct "$a" "$b" 2)
-  if [ "$p" != - ] && { [ "$p" -gt "$IDLE_MAX" ] || [ "$l" -gt "$IDLE_MAX" ]; }; then
-    note "machine not idle before $1: CPU $PROXY_CPU ${p}% / CPU $LOAD_CPU ${l}% busy with other processes; those numbers are suspect"
-  fi
+  local a b p l deadline=$((SECONDS + IDLE_WAIT))
+  while :; do
+    a=$(cpu_snapshot); sleep "$IDLE_SAMPLE"; b=$(cpu_snapshot)
+    p=$(busy_pct "$a" "$b" 1); l=$(busy_pct "$a" "$b" 2)
+    if [ "$p" = - ] || { [ "$p" -le "$IDLE_MAX" ] && [ "$l" -le "$IDLE_MAX" ]; }; then return 0; fi
+    [ "$SECONDS" -lt "$deadline" ] || break
+  done
+  note "machine not idle before $1: CPU $PROXY_CPU ${p}% / CPU $LOAD_CPU ${l}% busy with other processes; those numbers are suspect"
 }
 
 # run_group ROUND GROUP CONTENDER -- start, check, warm up, measure, stop.
@@ -772,7 +776,7 @@ java_line() {
     echo "- Archway: $ARCHWAY_VERSION, commit $(git -C "$REPO" rev-parse --short HEAD 2> /dev/null || echo '?'), $(java_line), JAVA_OPTS: ${JAVA_OPTS:-none}"
   fi
   echo "- Pinning: $PINNING. Backends: 2 × nginx (1 worker) answering from memory, round robin from every proxy with keep-alive upstream connections; one worker/thread per proxy."
-  echo "- Method: $ROUNDS interleaved rounds (contender order reversed every other round), one fresh start per contender, scenario group and round; warm-up at -c$CONNS in ${WARMUP_CHUNK}s chunks until a chunk is <${WARMUP_TOL}% faster (nginx, HAProxy ${WARMUP_MIN}–${WARMUP_MAX}s; Archway ${JVM_WARMUP_MIN}–${JVM_WARMUP_MAX}s); ${DURATION}s per measured \`wrk -t1\` run (closed loop, no coordinated-omission correction)."
+  echo "- Method: rounds: $ROUNDS, interleaved (contender order reversed every other round); one fresh start per contender, scenario group and round; warm-up at -c$CONNS in ${WARMUP_CHUNK}s chunks until a chunk is <${WARMUP_TOL}% faster (nginx, HAProxy ${WARMUP_MIN}–${WARMUP_MAX}s; Archway ${JVM_WARMUP_MIN}–${JVM_WARMUP_MAX}s); ${DURATION}s per measured \`wrk -t1\` run (closed loop, no coordinated-omission correction)."
   echo "- Cells: median over rounds; (×) = ratio to nginx. CPU µs/req = proxy utime+stime over the run / requests. Peak RSS = VmHWM during the run (reset before it). Start-up = launch → first 200 through the proxy. CPU busy = proxy CPU / load CPU. Upstream = requests that reached the backends (% of answered) / new upstream connections."
 } > "$RUN/header.md"
 
