@@ -120,7 +120,7 @@ summarize() { # RUN_DIR -> markdown on stdout
   awk -v scenarios="$(sed -n 's/^scenarios=//p' "$run/params")" \
       -v contenders="$(sed -n 's/^contenders=//p' "$run/params")" \
       -f "$HERE/summary.awk" "$run/setup.tsv" "$run/skips.tsv" "$run/raw.tsv"
-  if [ "$(wc -l < "$run/starts.tsv")" -gt 1 ]; then
+  if [ -f "$run/starts.tsv" ] && [ "$(wc -l < "$run/starts.tsv")" -gt 1 ]; then
     echo "#### Starts and warm-up"
     echo
     echo "Per start: launch → first 200 through the proxy, then the warm-up (req/s of each chunk). A trace still climbing at its end means the numbers above are not the steady state."
