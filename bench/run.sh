@@ -212,10 +212,11 @@ cd "$REPO"                               # bin/archway is run from the repo root
 RUN=$WORK/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RUN"/{conf,inst,keys,logs,wrk}
 : > "$RUN/notes"
-printf 'round\tcontender\tscenario\tconns\tsecs\trps\tp50\tp90\tp99\tp999\tmax\trequests\tnon2xx\tsockerr\tcpu_s\twin_s\trss_kib\tstartup_s\tcpu_proxy_pct\tcpu_load_pct\tupstream_reqs\tupstream_conns\n' > "$RUN/raw.tsv"
+printf 'round\tcontender\tscenario\tconns\tsecs\trps\tp50\tp90\tp99\tp999\tmax\trequests\tnon2xx\tsockerr\tcpu_s\twin_s\trss_kib\tstartup_s\tcpu_proxy_pct\tcpu_load_pct\tupstream_reqs\tupstream_conns\tothers_cpu_pct\n' > "$RUN/raw.tsv"
 printf 'contender\tscenario\tsetup\n' > "$RUN/setup.tsv"
 printf 'contender\tscenario\treason\n' > "$RUN/skips.tsv"
 printf 'round\tcontender\tgroup\tstartup_s\twarmup_s\twarmup_trace\n' > "$RUN/starts.tsv"
+printf 'direct\tc1\twrk → backend :9001, no proxy (both on the load CPU)\n' >> "$RUN/setup.tsv"
 printf 'scenarios=%s\ncontenders=%s\n' "$SCENARIOS" "$([ "$DIRECT" = 1 ] && echo "direct ")$CONTENDERS" > "$RUN/params"
 
 note() { log "WARNING: $*"; echo "$*" >> "$RUN/notes"; }
@@ -480,6 +481,7 @@ validate() {
     haproxy) out=$(haproxy -c -q -f "$f" 2>&1) || rc=$? ;;
   esac
   printf '%s\n' "$out" > "$RUN/logs/validate-$c-$g.log"
+  VALIDATE_RC=$rc
   if [ "$rc" = 1 ] && [ "$c" = archway ]; then
     skip_group "$c" "$g" "rejected by \`archway validate\`: $(printf '%s' "$out" | grep -v '^ *$' | head -3 | one_line)"
   elif [ "$rc" != 0 ]; then
@@ -488,7 +490,7 @@ validate() {
 }
 
 prepare_contender() { # CONTENDER -- write and check its configs for every selected group
-  local c=$1 g out rc=0
+  local c=$1 g out rc=0 broken=""
   if [ "$c" = archway ]; then
     if [ ! -x "$ARCHWAY_BIN" ]; then
       for g in $(selected_groups); do skip_group archway "$g" "no Archway launcher at ${ARCHWAY_BIN#"$REPO"/}"; done
@@ -506,6 +508,9 @@ prepare_contender() { # CONTENDER -- write and check its configs for every selec
     fi
   fi
   for g in $(selected_groups); do
+    # a launcher that fails for `version` and then for `validate` (say, a build
+    # that does not compile) is not asked again for every group
+    if [ -n "$broken" ]; then skip_group "$c" "$g" "$broken"; continue; fi
     mkdir -p "$RUN/inst/$c-$g/tmp"
     case $c in
       archway) archway_config "$g" > "$(conf_file "$c" "$g")" ;;
@@ -514,6 +519,9 @@ prepare_contender() { # CONTENDER -- write and check its configs for every selec
     esac
     for s in $(group_scenarios "$g"); do printf '%s\t%s\t%s\n' "$c" "$s" "$(setup_text "$c" "$g")" >> "$RUN/setup.tsv"; done
     validate "$c" "$g"
+    if [ "$c" = archway ] && [ "$rc" != 0 ] && [ "$VALIDATE_RC" != 0 ] && [ "$VALIDATE_RC" != 1 ]; then
+      broken=${SKIP[$c/$g]}
+    fi
   done
 }
 
@@ -573,6 +581,23 @@ backend_counters() { # -> "accepts requests" summed over both backends (nginx st
 }
 field() { sed -n 's/^BENCH //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
+# others_snapshot FILE -- "pid ticks" of every process that is neither this
+# script's (its tree holds the proxy, the backends and wrk) nor the kernel's:
+# a build or test run elsewhere on the machine. Ticks include reaped children
+# (cutime/cstime), so short-lived forks of a long-lived parent count too.
+others_snapshot() {
+  local mine
+  mine=" $({ tree_pids $$; tree_pids 2; } | paste -sd' ') "
+  cat /proc/[0-9]*/stat 2> /dev/null | awk -v mine="$mine" '
+    { pid = $1; sub(/.*\) /, "")          # fields from 3 (state) on
+      if (index(mine, " " pid " ") == 0) print pid, $12 + $13 + $14 + $15 }' > "$1"
+}
+others_cpu_s() { # BEFORE AFTER -> CPU seconds other processes used in between
+  awk -v hz="$CLK_TCK" 'NR == FNR { before[$1] = $2; next }
+    { d = $2 - (($1 in before) ? before[$1] : 0); if (d > 0) t += d }
+    END { printf "%.2f", t / hz }' "$1" "$2"
+}
+
 run_wrk() { # OUTFILE CONNS SECS URL [HEADER] -- bounded by timeout whatever happens
   local args=(-t1 -c"$2" -d"$3"s --timeout 5s -s "$HERE/lua/report.lua")
   [ -n "${5:-}" ] && args+=(-H "$5")
@@ -586,9 +611,14 @@ measure() {
   conns=$(scn_conns "$s"); url="http://127.0.0.1:$port$(scn_path "$s")"
   f=$RUN/wrk/r$round-$c-$s.txt
   if [ "${#pids[@]}" -gt 0 ]; then reset_hwm "${pids[@]}"; t0=$(cpu_ticks "${pids[@]}"); fi
-  b0=$(backend_counters); c0=$(cpu_snapshot); w0=$(now)
+  b0=$(backend_counters); others_snapshot "$RUN/others.0"; c0=$(cpu_snapshot); w0=$(now)
   run_wrk "$f" "$conns" "$DURATION" "$url" "$(scn_header "$s")"
-  w1=$(now); c1=$(cpu_snapshot); b1=$(backend_counters)
+  w1=$(now); c1=$(cpu_snapshot); others_snapshot "$RUN/others.1"; b1=$(backend_counters)
+  local others_pct
+  others_pct=$(awk -v o="$(others_cpu_s "$RUN/others.0" "$RUN/others.1")" -v w="$(elapsed "$w0" "$w1")" 'BEGIN { printf "%.0f", 100 * o / w }')
+  if [ "$others_pct" -gt "$IDLE_MAX" ]; then
+    note "round $round $c $s: other processes used ${others_pct}% of a CPU during the run; its numbers are suspect"
+  fi
   if [ "${#pids[@]}" -gt 0 ]; then
     t1=$(cpu_ticks "${pids[@]}")
     cpu_s=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d / hz }')
@@ -614,8 +644,8 @@ measure() {
   printf '%s\t' "$round" "$c" "$s" "$conns" "$DURATION" "$rps" "$(field "$f" p50)" "$(field "$f" p90)" \
     "$(field "$f" p99)" "$(field "$f" p999)" "$(field "$f" max)" "$(field "$f" requests)" "$non2xx" "$sockerr" \
     "$cpu_s" "$(elapsed "$w0" "$w1")" "$rss" "$startup" "$(busy_pct "$c0" "$c1" 1)" "$(busy_pct "$c0" "$c1" 2)" \
-    "$up_reqs" >> "$RUN/raw.tsv"
-  printf '%s\n' "$up_conns" >> "$RUN/raw.tsv"
+    "$up_reqs" "$up_conns" >> "$RUN/raw.tsv"
+  printf '%s\n' "$others_pct" >> "$RUN/raw.tsv"
   log "  $c $s: $(printf '%.0f' "$rps") req/s, p50 $(field "$f" p50) µs, p99 $(field "$f" p99) µs, p99.9 $(field "$f" p999) µs, proxy cpu ${cpu_s}s, peak rss ${rss} KiB, upstream reqs $up_reqs, new upstream conns $up_conns"
 }
 
@@ -800,7 +830,6 @@ log "measured in $(( $(date +%s) - T0 ))s (estimate was ${EST_LO}..${EST_HI}s)"
 [ "${HWM_RESET_FAILED:-0}" = 1 ] && note "could not reset VmHWM through /proc/PID/clear_refs: peak RSS is since start"
 
 for pid in "${BACKENDS[@]}"; do stop_pid "$pid"; done
-printf 'direct\tc1\twrk → backend :9001, no proxy (both on the load CPU)\n' >> "$RUN/setup.tsv"
 summarize "$RUN" > "$RUN/summary.md"
 if [ -n "$OUT" ]; then
   { echo; cat "$RUN/summary.md"; } >> "$OUT"

@@ -8,7 +8,8 @@
 # raw.tsv columns: 1 round 2 contender 3 scenario 4 conns 5 secs 6 rps 7 p50
 # 8 p90 9 p99 10 p999 11 max (µs) 12 requests 13 non2xx 14 sockerr 15 cpu_s
 # 16 win_s 17 rss_kib 18 startup_s 19 cpu_proxy_pct 20 cpu_load_pct
-# 21 upstream_reqs 22 upstream_conns ("-" where it does not apply).
+# 21 upstream_reqs 22 upstream_conns 23 others_cpu_pct (CPU other processes
+# on the machine used during the run, % of one CPU; "-" where it does not apply).
 
 BEGIN { FS = "\t"; ref = "nginx" }
 
