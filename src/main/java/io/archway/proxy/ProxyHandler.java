@@ -282,7 +282,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         // Read before the hop-by-hop headers that carry them are stripped.
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+        String upgrade = upgradeOf(req);
         HopByHop.strip(h);
+        if (upgrade != null) {
+            // The one hop-by-hop exchange that must cross: a WebSocket handshake (tunnelled after its 101).
+            h.set(HttpHeaderNames.UPGRADE, upgrade);
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         h.remove(X_CONSUMER);
         String host = h.get(HttpHeaderNames.HOST);
         ForwardedHeaders.apply(h, peer, peerTrusted, settings.scheme, host);
@@ -313,7 +319,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         rc.route(route.name());
         rc.pathParams(match.variables());
         ex = new Exchange(snap, rc, route, match, route.chain(), req, keepAlive, chunked);
+        ex.upgrade = upgrade;
         route.chain().run(rc, this);
+    }
+
+    /** The protocol a GET asks to switch to ({@code Upgrade: websocket} with {@code Connection: upgrade}), or null. */
+    private static @Nullable String upgradeOf(HttpRequest req) {
+        HttpHeaders h = req.headers();
+        String upgrade = h.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !req.method().equals(HttpMethod.GET)
+                || !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return null;
+        }
+        return upgrade;
     }
 
     /** DESIGN §7 "Framing" checks Netty leaves to us; null when the request may go on. */
@@ -470,6 +488,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         long sentNanos;
         @Nullable ScheduledFuture<?> responseTimer;
 
+        @Nullable String upgrade;
+        boolean switching;
         boolean localAnswer;
         boolean discarding;
         boolean responseStarted;
@@ -771,11 +791,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                     }
                     return;
                 }
-                if (r.status().code() == 100) {
+                if (r.status().code() < 200 && r.status().code() != 101) {
                     ReferenceCountUtil.release(msg);
                     return;
                 }
                 onResponseHead(r);
+            }
+            if (switching && msg instanceof LastHttpContent) {
+                ReferenceCountUtil.release(msg);
+                openTunnel();
+                return;
             }
             if (msg instanceof HttpContent c && !(msg instanceof HttpResponse)) {
                 boolean last = c instanceof LastHttpContent;
@@ -799,7 +824,13 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             replayable = false;
             upstreamKeepAlive = HttpUtil.isKeepAlive(r);
             HttpHeaders h = r.headers();
+            String upgraded = r.status().code() == 101 && upgrade != null ? h.get(HttpHeaderNames.UPGRADE) : null;
             HopByHop.strip(h);
+            if (upgraded != null) {
+                h.set(HttpHeaderNames.UPGRADE, upgraded);
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+                switching = true;
+            }
             String via = h.get(ForwardedHeaders.VIA);
             h.set(ForwardedHeaders.VIA, via == null || via.isEmpty()
                     ? ForwardedHeaders.VIA_VALUE : via + ", " + ForwardedHeaders.VIA_VALUE);
@@ -897,6 +928,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             conn = c;
             pool.connect(t.address(), t.socketAddress(), uc.timeouts().connect(), c)
                     .addListener((ChannelFuture f) -> onConnected(c, f));
+        }
+
+        /** The upstream agreed to switch protocols: from here on both connections carry raw bytes. */
+        private void openTunnel() {
+            UpstreamConnection c = conn;
+            conn = null;
+            target.inFlight().decrementAndGet();
+            c.detach();
+            ctx.flush();
+            finished = true;
+            connState = BUSY;
+            if (ex == this) {
+                ex = null;
+                settings.inFlight.decrementAndGet();
+                chain.onComplete(rc);
+            }
+            Tunnel.open(ctx.channel(), c.channel);
         }
 
         /** The upstream's LastHttpContent has been written downstream. */
