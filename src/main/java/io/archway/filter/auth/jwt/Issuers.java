@@ -50,19 +50,8 @@ final class Issuers {
         SharedResources shared = env.shared();
         HttpClient client = shared.get("jwt.http", () -> httpClient(env.blocking()));
         Scheduler scheduler = shared.get("jwt.scheduler", Scheduler::new);
-        JwksCache cache = shared.get("jwt.jwks:" + issuer.jwksUrl(), () -> new JwksCache(URI.create(issuer.jwksUrl()),
+        return shared.get("jwt.jwks:" + issuer.jwksUrl(), () -> new JwksCache(URI.create(issuer.jwksUrl()),
                 client, scheduler.executor, env.blocking(), JwksCache.Settings.DEFAULTS, System::nanoTime).start());
-        return new KeySource() {
-            @Override
-            public KeySet current() {
-                return cache.current();
-            }
-
-            @Override
-            public java.util.concurrent.CompletionStage<KeySet> refreshForUnknownKid() {
-                return cache.refreshForUnknownKid();
-            }
-        };
     }
 
     static HttpClient httpClient(@Nullable Executor executor) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept in the gateway's shared resources by URL, so that a config reload keeps the keys.
  */
-public final class JwksCache implements AutoCloseable {
+public final class JwksCache implements KeySource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JwksCache.class);
 
     /** Timings and limits; {@link #DEFAULTS} in production, short ones in tests. */
@@ -86,7 +86,8 @@ public final class JwksCache implements AutoCloseable {
     }
 
     /** The keys now: the last good set, or {@link KeySet#NONE} before the first fetch succeeded. */
-    KeySet current() {
+    @Override
+    public KeySet current() {
         long now = nanoTime.getAsLong();
         // Written rarely: a per-request volatile write would bounce this cache line between event loops.
         if (now - lastUsedNanos > 1_000_000_000L) {
@@ -99,7 +100,8 @@ public final class JwksCache implements AutoCloseable {
      * The keys once a fetch for an unknown kid (or the first fetch) is done; at once with the current
      * keys when the rate limit says no. Always completes normally.
      */
-    CompletionStage<KeySet> refreshForUnknownKid() {
+    @Override
+    public CompletionStage<KeySet> refreshForUnknownKid() {
         CompletableFuture<KeySet> running = inFlight.get();
         if (running != null) {
             return running;
