@@ -35,9 +35,15 @@ final class TokenVerifier {
     private final KeySource keys;
     private final Clock clock;
     private final long skewSeconds;
-    private final TokenCache cache = new TokenCache();
+    private final @Nullable TokenCache cache;
 
     TokenVerifier(JwtIssuerConfig issuer, KeySource keys, Clock clock) {
+        this(issuer, keys, clock, true);
+    }
+
+    /** Without the token cache every token's signature is checked: for benchmarks of the check itself. */
+    TokenVerifier(JwtIssuerConfig issuer, KeySource keys, Clock clock, boolean cacheTokens) {
+        this.cache = cacheTokens ? new TokenCache() : null;
         this.issuer = issuer;
         Set<JWSAlgorithm> algs = new LinkedHashSet<>();
         for (String a : issuer.algorithms()) {
@@ -58,7 +64,7 @@ final class TokenVerifier {
             return done(Reason.TOO_LARGE);
         }
         KeySet current = keys.current();
-        Verified cached = cache.get(token);
+        Verified cached = cache == null ? null : cache.get(token);
         if (cached != null && cached.keys() == current) {
             return done(checkTimes(cached, nowSeconds()));
         }
@@ -175,7 +181,7 @@ final class TokenVerifier {
         }
         long now = nowSeconds();
         Verdict timed = checkTimes(verified, now);
-        if (timed == verified) {
+        if (timed == verified && cache != null) {
             cache.put(token, verified, now);
         }
         return timed;
