@@ -151,6 +151,33 @@ class JwtIntegrationTest {
     }
 
     @Test
+    void theReasonIsLoggedAtDebugButNeverTheToken() {
+        ch.qos.logback.classic.Logger auth =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.archway.filter.auth");
+        ch.qos.logback.classic.Level before = auth.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        auth.addAppender(seen);
+        auth.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (RunningGateway g = start()) {
+            String expired = hs(claims().expirationTime(Date.from(Instant.now().minusSeconds(3600))).build());
+            assertThat(bearer(g, "/users/1", expired).statusCode()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(5)).until(() -> seen.list.stream()
+                    .anyMatch(e -> e.getLoggerName().equals("io.archway.filter.auth")));
+            String line = seen.list.stream().filter(e -> e.getLoggerName().equals("io.archway.filter.auth"))
+                    .findFirst().orElseThrow().getFormattedMessage();
+            assertThat(line).contains("invalid_token").contains("token expired").contains("route users");
+            for (var e : seen.list) {
+                assertThat(e.getFormattedMessage()).doesNotContain(expired).doesNotContain(expired.split("\\.")[2]);
+            }
+        } finally {
+            auth.detachAppender(seen);
+            auth.setLevel(before);
+        }
+    }
+
+    @Test
     void aValidTokenWithoutTheScopeIs403InsufficientScope() {
         try (RunningGateway g = start()) {
             HttpResponse<String> r = bearer(g, "/users/1", hs(claims().claim("scp", List.of("users:write")).build()));
