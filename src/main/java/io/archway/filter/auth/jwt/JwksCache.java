@@ -106,8 +106,9 @@ public final class JwksCache implements KeySource, AutoCloseable {
         if (running != null) {
             return running;
         }
-        if (!keys.loaded() || allowKidRefresh()) {
-            return fetch("unknown kid");
+        // Rate-limited even before the first success: an issuer that is down must not get a fetch per request.
+        if (allowKidRefresh()) {
+            return fetch(keys.loaded() ? "unknown kid" : "no keys yet");
         }
         return CompletableFuture.completedFuture(keys);
     }

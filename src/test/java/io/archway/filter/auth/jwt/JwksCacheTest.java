@@ -166,6 +166,17 @@ class JwksCacheTest {
     }
 
     @Test
+    void anIssuerThatIsDownIsNotAskedOncePerRequest() {
+        server.failWith(503);
+        start(settings(Duration.ofMinutes(5), 3, Duration.ofMinutes(1)));
+        TokenVerifier v = verifier();
+        for (int i = 0; i < 50; i++) {
+            assertThat(result(v.verify(token(K1)).toCompletableFuture())).isEqualTo(Reason.KEYS_UNAVAILABLE);
+        }
+        assertThat(server.requests()).as("the first fetch plus a burst of 3").isLessThanOrEqualTo(4);
+    }
+
+    @Test
     void aJwksLargerThanTheLimitIsNotUsed() {
         StringBuilder big = new StringBuilder("{\"keys\":[");
         for (int i = 0; i < 200; i++) {
