@@ -3,11 +3,12 @@ package io.archway.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code archway run | demo | validate | version}; exit codes as DESIGN §1 says. */
+/** {@code archway run | demo | validate | version | token}; exit codes as DESIGN §1 says. */
 @Command(name = "archway", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "API gateway and load balancer.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, VersionCommand.class,
+            TokenCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int BAD_CONFIG = 1;

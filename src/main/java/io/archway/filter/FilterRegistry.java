@@ -1,12 +1,27 @@
 package io.archway.filter;
 
 import io.archway.config.ConfigNode;
+import io.archway.config.ConfigPath;
 import io.archway.config.FilterCatalog;
+import io.archway.config.GatewayConfig;
+import io.archway.config.Problems;
 import io.archway.filter.accesslog.AccessLogFilter;
+import io.archway.filter.allow.AllowFilter;
+import io.archway.filter.allow.AllowFilter.AllowConfig;
+import io.archway.filter.auth.any.AuthAnyFilter;
+import io.archway.filter.auth.any.AuthAnyFilter.AuthAnyConfig;
+import io.archway.filter.auth.apikey.ApiKeyFilter;
+import io.archway.filter.auth.apikey.ApiKeyFilter.ApiKeyConfig;
+import io.archway.filter.auth.basic.BasicAuthFilter;
+import io.archway.filter.auth.basic.BasicAuthFilter.BasicAuthConfig;
+import io.archway.filter.auth.jwt.JwtFilter;
+import io.archway.filter.auth.jwt.JwtFilterConfig;
 import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.ipfilter.IpFilter;
+import io.archway.filter.ipfilter.IpFilter.IpFilterConfig;
 import io.archway.filter.requestid.RequestIdFilter;
 import io.archway.filter.requestid.RequestIdFilter.RequestIdConfig;
 import java.util.LinkedHashMap;
@@ -28,9 +43,41 @@ public final class FilterRegistry implements FilterCatalog {
         Filter create(Object config, FilterEnv env);
     }
 
+    /**
+     * A factory whose filter runs some of its route's sibling filters itself ({@code auth_any} tries
+     * {@code jwt} and {@code api_key} in turn): those leave the chain and are handed to it, built.
+     */
+    public interface CompositeFactory extends Factory {
+        /** The sibling families this filter takes over, in the order it wants them. */
+        List<String> members(Object config);
+
+        Filter create(Object config, Map<String, Filter> members, FilterEnv env);
+
+        @Override
+        default Filter create(Object config, FilterEnv env) {
+            return create(config, Map.of(), env);
+        }
+    }
+
+    /**
+     * Checks a family's config against the rest of the config (issuers, consumers, sibling filters),
+     * reporting at {@link Placement#path()}; run by {@code archway validate} and before every reload.
+     */
+    @FunctionalInterface
+    public interface Validator {
+        void validate(Object config, Placement at, Problems problems);
+    }
+
+    /**
+     * Where one filter config applies: its YAML path, the whole config, and the families that run
+     * beside it. {@code route} is the route's path, or null when the global {@code filters} map is
+     * checked on its own; {@code siblings} are then the global and default-on families.
+     */
+    public record Placement(ConfigPath path, GatewayConfig config, @Nullable ConfigPath route, Set<String> siblings) {}
+
     /** One family: a null parser means the name is reserved by the contract but not built yet. */
     public record Family(String name, Phase phase, @Nullable Function<ConfigNode, Object> parser,
-                         @Nullable Factory factory) {
+                         @Nullable Factory factory, @Nullable Validator validator) {
         boolean supported() {
             return parser != null && factory != null;
         }
@@ -45,15 +92,16 @@ public final class FilterRegistry implements FilterCatalog {
                 return new AccessLogFilter(env.shared().get(config.resourceKey(),
                         () -> AccessLogWriter.open(config.file())));
             }),
-            reserved("ip_filter", Phase.ACCESS),
+            family("ip_filter", Phase.ACCESS, IpFilterConfig::parse, (c, env) -> new IpFilter((IpFilterConfig) c)),
             reserved("cors", Phase.ACCESS),
             family("body_limit", Phase.ACCESS, BodyLimitConfig::parse,
                     (c, env) -> new BodyLimitFilter((BodyLimitConfig) c)),
-            reserved("jwt", Phase.AUTHN),
-            reserved("api_key", Phase.AUTHN),
-            reserved("basic_auth", Phase.AUTHN),
-            reserved("auth_any", Phase.AUTHN),
-            reserved("allow", Phase.AUTHZ),
+            family("jwt", Phase.AUTHN, JwtFilterConfig::parse, JwtFilter::create, JwtFilterConfig::validate),
+            family("api_key", Phase.AUTHN, ApiKeyConfig::parse, ApiKeyFilter::create),
+            family("basic_auth", Phase.AUTHN, BasicAuthConfig::parse, BasicAuthFilter::create),
+            family("auth_any", Phase.AUTHN, AuthAnyConfig::parse, AuthAnyFilter.FACTORY, AuthAnyFilter::validate),
+            family("allow", Phase.AUTHZ, AllowConfig::parse, (c, env) -> new AllowFilter((AllowConfig) c),
+                    AllowFilter::validate),
             reserved("rate_limit", Phase.LIMIT),
             reserved("cache", Phase.CACHE),
             reserved("request_headers", Phase.TRANSFORM),
@@ -66,11 +114,16 @@ public final class FilterRegistry implements FilterCatalog {
     public static final FilterRegistry INSTANCE = new FilterRegistry();
 
     private static Family family(String name, Phase phase, Function<ConfigNode, Object> parser, Factory factory) {
-        return new Family(name, phase, parser, factory);
+        return new Family(name, phase, parser, factory, null);
+    }
+
+    private static Family family(String name, Phase phase, Function<ConfigNode, Object> parser, Factory factory,
+                                 Validator validator) {
+        return new Family(name, phase, parser, factory, validator);
     }
 
     private static Family reserved(String name, Phase phase) {
-        return new Family(name, phase, null, null);
+        return new Family(name, phase, null, null, null);
     }
 
     private static Map<String, Family> table(List<Family> families) {

@@ -6,14 +6,17 @@ import io.archway.config.GatewayConfig;
 import io.archway.config.Problems;
 import io.archway.config.RouteConfig;
 import io.archway.config.UpstreamConfig;
+import io.archway.filter.Filter;
 import io.archway.filter.FilterChain;
 import io.archway.filter.FilterEnv;
 import io.archway.filter.FilterRegistry;
+import io.archway.filter.IdentityHeaders;
 import io.archway.filter.Phase;
 import io.archway.route.RouteTable;
 import io.archway.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +47,66 @@ public final class Snapshot {
     public static void validate(GatewayConfig config, Problems problems) {
         RouteTable.compile(config.routes(), problems);
         Unsupported.check(config, problems);
+        validateFilters(config, problems);
+    }
+
+    /**
+     * Runs each family's {@link FilterRegistry.Validator}: once for the global map, then for every route
+     * with the filters it really runs (defaults, global and its own, merged). A global filter checked on
+     * every route reports the same line each time; it is reported once.
+     */
+    private static void validateFilters(GatewayConfig config, Problems problems) {
+        FilterRegistry registry = FilterRegistry.INSTANCE;
+        Problems found = new Problems();
+        ConfigPath globalPath = ConfigPath.root().field("filters");
+        Map<String, Placed> global = effective(config.filters(), Map.of(), globalPath, null);
+        for (Placed p : global.values()) {
+            check(registry, p, new FilterRegistry.Placement(p.path(), config, null, global.keySet()), found);
+        }
+        for (int i = 0; i < config.routes().size(); i++) {
+            ConfigPath route = routePath(i);
+            Map<String, Placed> placed = effective(config.filters(), config.routes().get(i).filters(),
+                    globalPath, route.field("filters"));
+            for (Placed p : placed.values()) {
+                check(registry, p, new FilterRegistry.Placement(p.path(), config, route, placed.keySet()), found);
+            }
+        }
+        new LinkedHashSet<>(found.lines()).forEach(problems::addLine);
+    }
+
+    private static void check(FilterRegistry registry, Placed p, FilterRegistry.Placement at, Problems found) {
+        FilterRegistry.Validator v = registry.family(p.name()).validator();
+        if (v != null) {
+            v.validate(p.config(), at, found);
+        }
+    }
+
+    /** One filter a route runs: its config and where that config is written (null path: a default). */
+    private record Placed(String name, Object config, ConfigPath path) {}
+
+    /**
+     * Merges the default-on filters, the global filters and a route's own: a route's filter replaces
+     * the global one of the same name, and {@code name: false} removes it. {@code ownPath} is null
+     * when there is no route.
+     */
+    private static Map<String, Placed> effective(Map<String, FilterSpec> global, Map<String, FilterSpec> own,
+                                                 ConfigPath globalPath, ConfigPath ownPath) {
+        FilterRegistry registry = FilterRegistry.INSTANCE;
+        Map<String, Placed> enabled = new LinkedHashMap<>();
+        for (String name : FilterRegistry.ON_BY_DEFAULT) {
+            enabled.put(name, new Placed(name, registry.defaultConfig(name), globalPath.field(name)));
+        }
+        for (Map<String, FilterSpec> layer : List.of(global, own)) {
+            ConfigPath base = layer == global ? globalPath : ownPath;
+            for (FilterSpec spec : layer.values()) {
+                if (spec instanceof FilterSpec.Enabled e) {
+                    enabled.put(e.name(), new Placed(e.name(), e.config(), base.field(e.name())));
+                } else {
+                    enabled.remove(spec.name());
+                }
+            }
+        }
+        return enabled;
     }
 
     /** Builds the snapshot of a config that {@link #validate} accepted. */
@@ -57,6 +120,7 @@ public final class Snapshot {
         for (UpstreamConfig u : config.upstreams().values()) {
             upstreams.put(u.name(), new Upstream(u));
         }
+        IdentityHeaders identity = IdentityHeaders.of(config);
         CompiledRoute[] compiled = new CompiledRoute[config.routes().size()];
         for (int i = 0; i < compiled.length; i++) {
             RouteConfig r = config.routes().get(i);
@@ -64,43 +128,50 @@ public final class Snapshot {
             for (int j = 0; j < ups.length; j++) {
                 ups[j] = upstreams.get(r.upstreams().get(j).name());
             }
-            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false), ups);
+            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false, identity), ups);
         }
-        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true);
+        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true, identity);
         return new Snapshot(config, table, compiled, upstreams, noRoute);
     }
 
     /**
-     * Merges the default-on filters, the global filters and a route's own: a route's filter replaces
-     * the global one of the same name, and {@code name: false} removes it.
+     * Builds a route's chain from its merged filters. A composite family (auth_any) takes its members
+     * out of the chain and runs them itself. {@code identity} goes first on every route that proxies.
      */
     static FilterChain chainFor(Map<String, FilterSpec> global, Map<String, FilterSpec> own, FilterEnv env,
-                                boolean observeOnly) {
+                                boolean observeOnly, IdentityHeaders identity) {
         FilterRegistry registry = FilterRegistry.INSTANCE;
+        ConfigPath root = ConfigPath.root();
         Map<String, Object> enabled = new LinkedHashMap<>();
-        for (String name : FilterRegistry.ON_BY_DEFAULT) {
-            enabled.put(name, registry.defaultConfig(name));
-        }
-        for (Map<String, FilterSpec> layer : List.of(global, own)) {
-            for (FilterSpec spec : layer.values()) {
-                if (spec instanceof FilterSpec.Enabled e) {
-                    enabled.put(e.name(), e.config());
-                } else {
-                    enabled.remove(spec.name());
+        effective(global, own, root, root).forEach((name, p) -> enabled.put(name, p.config()));
+        Map<String, Filter> taken = new LinkedHashMap<>();
+        List<Map.Entry<String, Object>> ordered = enabled.entrySet().stream()
+                .sorted((a, b) -> Integer.compare(registry.position(a.getKey()), registry.position(b.getKey())))
+                .toList();
+        for (Map.Entry<String, Object> e : ordered) {
+            if (registry.family(e.getKey()).factory() instanceof FilterRegistry.CompositeFactory c && !observeOnly) {
+                for (String member : c.members(e.getValue())) {
+                    Object memberConfig = enabled.get(member);
+                    if (memberConfig != null && !taken.containsKey(member)) {
+                        taken.put(member, registry.family(member).factory().create(memberConfig, env));
+                    }
                 }
             }
         }
         List<FilterChain.Entry> entries = new ArrayList<>();
-        enabled.entrySet().stream()
-                .sorted((a, b) -> Integer.compare(registry.position(a.getKey()), registry.position(b.getKey())))
-                .forEach(e -> {
-                    FilterRegistry.Family family = registry.family(e.getKey());
-                    if (observeOnly && family.phase() != Phase.OBSERVE) {
-                        return;
-                    }
-                    entries.add(new FilterChain.Entry(e.getKey(), family.phase(),
-                            family.factory().create(e.getValue(), env)));
-                });
+        if (!observeOnly && !identity.isEmpty()) {
+            entries.add(new FilterChain.Entry("identity_headers", Phase.OBSERVE, identity));
+        }
+        for (Map.Entry<String, Object> e : ordered) {
+            FilterRegistry.Family family = registry.family(e.getKey());
+            if ((observeOnly && family.phase() != Phase.OBSERVE) || taken.containsKey(e.getKey())) {
+                continue;
+            }
+            Filter filter = family.factory() instanceof FilterRegistry.CompositeFactory c
+                    ? c.create(e.getValue(), taken, env)
+                    : family.factory().create(e.getValue(), env);
+            entries.add(new FilterChain.Entry(e.getKey(), family.phase(), filter));
+        }
         return new FilterChain(entries);
     }
 
