@@ -6,22 +6,29 @@ import io.archway.config.GatewayConfig;
 import io.archway.config.Problems;
 import io.archway.config.RouteConfig;
 import io.archway.config.UpstreamConfig;
+import io.archway.filter.Filter;
 import io.archway.filter.FilterChain;
 import io.archway.filter.FilterEnv;
 import io.archway.filter.FilterRegistry;
 import io.archway.filter.Phase;
+import io.archway.metrics.GatewayMetrics;
 import io.archway.route.RouteTable;
 import io.archway.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One compiled, immutable config: the route table, each route's filter chain and upstreams. Swapped
  * atomically on change; a request keeps the snapshot it started with.
  */
 public final class Snapshot {
+    /** The name the built-in metrics observer has in {@link FilterChain#names()}. */
+    public static final String OBSERVER_NAME = "metrics";
+
     private final GatewayConfig config;
     private final RouteTable routes;
     private final CompiledRoute[] compiled;
@@ -46,8 +53,24 @@ public final class Snapshot {
         Unsupported.check(config, problems);
     }
 
-    /** Builds the snapshot of a config that {@link #validate} accepted. */
+    /** Builds the snapshot of a config that {@link #validate} accepted, without meters and with fresh upstreams. */
     public static Snapshot compile(GatewayConfig config, FilterEnv env) {
+        return compile(config, env, null, route -> null);
+    }
+
+    /**
+     * Builds the snapshot of a config that {@link #validate} accepted. Call it off the event loops: targets
+     * are resolved here.
+     *
+     * <p>An upstream whose config equals one in {@code previous} is carried over as the same object, with
+     * its health state and balancer position; the others are new. Filters are created anew, and find
+     * their long-lived state (buckets, caches, open files) in {@code env.shared()} under their config.
+     *
+     * @param observers the built-in observer (metrics) of a route's chain, by route name
+     *                  ({@link GatewayMetrics#NO_ROUTE} for unmatched requests); null for none
+     */
+    public static Snapshot compile(GatewayConfig config, FilterEnv env, @Nullable Snapshot previous,
+                                   Function<String, @Nullable Filter> observers) {
         Problems problems = new Problems();
         RouteTable table = RouteTable.compile(config.routes(), problems);
         if (!problems.isEmpty()) {
@@ -55,7 +78,8 @@ public final class Snapshot {
         }
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
-            upstreams.put(u.name(), new Upstream(u));
+            Upstream old = previous == null ? null : previous.upstreams.get(u.name());
+            upstreams.put(u.name(), old != null && old.config().equals(u) ? old : new Upstream(u));
         }
         CompiledRoute[] compiled = new CompiledRoute[config.routes().size()];
         for (int i = 0; i < compiled.length; i++) {
@@ -64,18 +88,39 @@ public final class Snapshot {
             for (int j = 0; j < ups.length; j++) {
                 ups[j] = upstreams.get(r.upstreams().get(j).name());
             }
-            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false), ups);
+            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false,
+                    observers.apply(r.name())), ups);
         }
-        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true);
+        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true, observers.apply(GatewayMetrics.NO_ROUTE));
         return new Snapshot(config, table, compiled, upstreams, noRoute);
     }
 
     /**
-     * Merges the default-on filters, the global filters and a route's own: a route's filter replaces
-     * the global one of the same name, and {@code name: false} removes it.
+     * The upstreams of this snapshot that {@code next} does not carry over: once {@code next} is in
+     * force, nothing new reaches them, and they can be closed.
      */
+    public List<Upstream> droppedBy(Snapshot next) {
+        List<Upstream> dropped = new ArrayList<>();
+        for (Upstream u : upstreams.values()) {
+            if (next.upstreams.get(u.name()) != u) {
+                dropped.add(u);
+            }
+        }
+        return dropped;
+    }
+
     static FilterChain chainFor(Map<String, FilterSpec> global, Map<String, FilterSpec> own, FilterEnv env,
                                 boolean observeOnly) {
+        return chainFor(global, own, env, observeOnly, null);
+    }
+
+    /**
+     * Merges the default-on filters, the global filters and a route's own: a route's filter replaces
+     * the global one of the same name, and {@code name: false} removes it. The built-in observer, when
+     * given, goes first, so that it sees every request and its completion comes after every other filter's.
+     */
+    static FilterChain chainFor(Map<String, FilterSpec> global, Map<String, FilterSpec> own, FilterEnv env,
+                                boolean observeOnly, @Nullable Filter observer) {
         FilterRegistry registry = FilterRegistry.INSTANCE;
         Map<String, Object> enabled = new LinkedHashMap<>();
         for (String name : FilterRegistry.ON_BY_DEFAULT) {
@@ -91,6 +136,9 @@ public final class Snapshot {
             }
         }
         List<FilterChain.Entry> entries = new ArrayList<>();
+        if (observer != null) {
+            entries.add(new FilterChain.Entry(OBSERVER_NAME, Phase.OBSERVE, observer));
+        }
         enabled.entrySet().stream()
                 .sorted((a, b) -> Integer.compare(registry.position(a.getKey()), registry.position(b.getKey())))
                 .forEach(e -> {
@@ -114,6 +162,11 @@ public final class Snapshot {
 
     public CompiledRoute route(int index) {
         return compiled[index];
+    }
+
+    /** The compiled routes in file order. */
+    public List<CompiledRoute> compiledRoutes() {
+        return List.of(compiled);
     }
 
     public Map<String, Upstream> upstreams() {
