@@ -38,11 +38,14 @@ class FileReloadIntegrationTest {
     void captureLogs() {
         logs.start();
         storeLog.addAppender(logs);
+        // The test config logs warnings only; "reloaded" is INFO.
+        storeLog.setLevel(ch.qos.logback.classic.Level.INFO);
     }
 
     @AfterEach
     void releaseLogs() {
         storeLog.detachAppender(logs);
+        storeLog.setLevel(null);
     }
 
     private String config(String path) {
