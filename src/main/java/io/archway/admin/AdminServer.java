@@ -12,6 +12,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -54,6 +58,7 @@ public final class AdminServer {
     private final Supplier<String> token;
     private final AdminRoutes routes;
     private final ExecutorService workers;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel channel;
 
     public AdminServer(EventLoopGroup loops, Gateway gateway) {
@@ -75,6 +80,7 @@ public final class AdminServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_BODY))
                                 .addLast(new Handler());
@@ -88,11 +94,21 @@ public final class AdminServer {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** Stops listening, closes open admin connections and lets a running handler finish (up to 2s). */
     public void close() {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        workers.shutdownNow();
+        connections.close().awaitUninterruptibly();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -118,6 +134,9 @@ public final class AdminServer {
         }
 
         private void write(ChannelHandlerContext ctx, AdminResponse r, boolean keepAlive, boolean head) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
             FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                     head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());

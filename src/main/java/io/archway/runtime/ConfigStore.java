@@ -42,7 +42,7 @@ public final class ConfigStore {
     private static final Logger log = LoggerFactory.getLogger(ConfigStore.class);
 
     /** What applies a validated config: compile (may fail) and put in force. */
-    interface Target {
+    interface Applier {
         Snapshot prepare(GatewayConfig config);
 
         void install(Snapshot snapshot);
@@ -60,7 +60,7 @@ public final class ConfigStore {
     public enum Reload { APPLIED, UNCHANGED, REJECTED, UNREADABLE }
 
     private final Object lock = new Object();
-    private final Target target;
+    private final Applier applier;
     private final @Nullable Path file;
     private final Interpolator env;
     private volatile LoadedConfig current;
@@ -70,11 +70,11 @@ public final class ConfigStore {
     /** The last file content refused, so that an unchanged bad file is not reported again on every event. */
     private byte @Nullable [] rejectedHash;
 
-    ConfigStore(LoadedConfig initial, @Nullable Path file, Interpolator env, Target target) {
+    ConfigStore(LoadedConfig initial, @Nullable Path file, Interpolator env, Applier applier) {
         this.current = initial;
         this.file = file;
         this.env = env;
-        this.target = target;
+        this.applier = applier;
         if (file != null) {
             try {
                 fileHash = sha256(Files.readAllBytes(file));
@@ -150,7 +150,7 @@ public final class ConfigStore {
                         .decode(ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
                 log.error("{} is not UTF-8 text; keeping the running config", file);
-                target.counted(false);
+                applier.counted(false);
                 return Reload.REJECTED;
             } catch (IOException e) {
                 // Mid-rename, or deleted on purpose: the next event (or SIGHUP) tries again.
@@ -186,20 +186,20 @@ public final class ConfigStore {
             }
             Snapshot snapshot;
             try {
-                snapshot = target.prepare(next.config());
+                snapshot = applier.prepare(next.config());
             } catch (RuntimeException e) {
                 throw new ChangeException(invalidStatus, "invalid_config", List.of(String.valueOf(e.getMessage())));
             }
             if (persist && file != null) {
                 write(yaml.getBytes(StandardCharsets.UTF_8));
             }
-            target.install(snapshot);
+            applier.install(snapshot);
             current = next;
             version++;
-            target.counted(true);
+            applier.counted(true);
             return next;
         } catch (ChangeException e) {
-            target.counted(false);
+            applier.counted(false);
             throw e;
         }
     }

@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new GatewayMetrics(!"false".equals(System.getProperty("archway.metrics")),
                 settings::connections, () -> snapshot.get().upstreams(), loops);
         install(prepare(config));
-        this.store = new ConfigStore(loaded, options.configFile(), options.env(), new ConfigStore.Target() {
+        this.store = new ConfigStore(loaded, options.configFile(), options.env(), new ConfigStore.Applier() {
             @Override
             public Snapshot prepare(GatewayConfig c) {
                 return Gateway.this.prepare(c);

@@ -164,11 +164,6 @@ public final class Snapshot {
         return compiled[index];
     }
 
-    /** The compiled routes in file order. */
-    public List<CompiledRoute> compiledRoutes() {
-        return List.of(compiled);
-    }
-
     public Map<String, Upstream> upstreams() {
         return upstreams;
     }
