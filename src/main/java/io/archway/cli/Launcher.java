@@ -15,21 +15,38 @@ final class Launcher {
 
     /** Starts the gateway or prints why it cannot (exit code 2 for the caller). */
     static Gateway start(LoadedConfig loaded) {
+        return start(loaded, Gateway.Options.inMemory(io.archway.config.Interpolator.system()));
+    }
+
+    static Gateway start(LoadedConfig loaded, Gateway.Options options) {
         try {
-            return Gateway.start(loaded);
+            return Gateway.start(loaded, options);
         } catch (IllegalStateException e) {
             System.err.println(e.getMessage());
             return null;
         }
     }
 
+    /** Reloads the config file on SIGHUP (off the signal thread; problems are logged, the running config stays). */
+    static void reloadOnHangup(Gateway gateway) {
+        Signal.handle(new Signal("HUP"), sig -> {
+            Thread t = new Thread(() -> {
+                log.info("SIGHUP received: reloading {}", gateway.config().file());
+                gateway.reload();
+            }, "archway-reload");
+            t.start();
+        });
+    }
+
     /** Drains and exits 0 on SIGTERM/SIGINT; also runs {@code after} (e.g. stopping demo backends). */
     static void stopOnSignals(Gateway gateway, LoadedConfig loaded, Runnable after) {
         SignalHandler stop = sig -> {
-            log.info("SIG{} received: draining (up to {})", sig.getName(), loaded.config().shutdownGrace());
+            // The grace in force now: a reload may have changed it since start.
+            java.time.Duration grace = gateway.config().current().config().shutdownGrace();
+            log.info("SIG{} received: draining (up to {})", sig.getName(), grace);
             // Off the signal thread, so the JVM's signal dispatcher is never blocked while we drain.
             Thread t = new Thread(() -> {
-                gateway.shutdown(loaded.config().shutdownGrace());
+                gateway.shutdown(grace);
                 after.run();
                 System.exit(Main.OK);
             }, "archway-shutdown");

@@ -18,16 +18,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedConfig loaded;
+        Interpolator env = Interpolator.system();
         try {
-            loaded = Configs.load(config, Interpolator.system());
+            loaded = Configs.load(config, env);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return Main.BAD_CONFIG;
         }
-        Gateway gateway = Launcher.start(loaded);
+        Gateway gateway = Launcher.start(loaded, new Gateway.Options(config, env));
         if (gateway == null) {
             return Main.CANNOT_START;
         }
+        Launcher.reloadOnHangup(gateway);
         Launcher.stopOnSignals(gateway, loaded, () -> { });
         return Main.OK;
     }

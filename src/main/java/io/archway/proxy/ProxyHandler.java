@@ -396,7 +396,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         RequestContext rc = new RequestContext(ctx.channel(), req, q < 0 ? uri : uri.substring(0, q), null, peer,
                 ForwardedHeaders.ip(peer), 0, startNanos, System.currentTimeMillis());
         settings.inFlight.incrementAndGet();
-        ex = new Exchange(snap, rc, null, null, FilterChain.EMPTY, req, false, false);
+        // The no-route chain's completion hooks log and count the rejected request; its filters do not run.
+        ex = new Exchange(snap, rc, null, null, snap.noRouteChain(), req, false, false);
         ex.closeAfter = true;
         ex.answerError(status, code, true);
     }

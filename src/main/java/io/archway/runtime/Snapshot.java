@@ -12,6 +12,7 @@ import io.archway.filter.FilterEnv;
 import io.archway.filter.FilterRegistry;
 import io.archway.filter.IdentityHeaders;
 import io.archway.filter.Phase;
+import io.archway.metrics.GatewayMetrics;
 import io.archway.route.RouteTable;
 import io.archway.upstream.Upstream;
 import java.util.ArrayList;
@@ -19,12 +20,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One compiled, immutable config: the route table, each route's filter chain and upstreams. Swapped
  * atomically on change; a request keeps the snapshot it started with.
  */
 public final class Snapshot {
+    /** The name the built-in metrics observer has in {@link FilterChain#names()}. */
+    public static final String OBSERVER_NAME = "metrics";
+
     private final GatewayConfig config;
     private final RouteTable routes;
     private final CompiledRoute[] compiled;
@@ -109,8 +115,24 @@ public final class Snapshot {
         return enabled;
     }
 
-    /** Builds the snapshot of a config that {@link #validate} accepted. */
+    /** Builds the snapshot of a config that {@link #validate} accepted, without meters and with fresh upstreams. */
     public static Snapshot compile(GatewayConfig config, FilterEnv env) {
+        return compile(config, env, null, route -> null);
+    }
+
+    /**
+     * Builds the snapshot of a config that {@link #validate} accepted. Call it off the event loops: targets
+     * are resolved here.
+     *
+     * <p>An upstream whose config equals one in {@code previous} is carried over as the same object, with
+     * its health state and balancer position; the others are new. Filters are created anew, and find
+     * their long-lived state (buckets, caches, open files) in {@code env.shared()} under their config.
+     *
+     * @param observers the built-in observer (metrics) of a route's chain, by route name
+     *                  ({@link GatewayMetrics#NO_ROUTE} for unmatched requests); null for none
+     */
+    public static Snapshot compile(GatewayConfig config, FilterEnv env, @Nullable Snapshot previous,
+                                   Function<String, @Nullable Filter> observers) {
         Problems problems = new Problems();
         RouteTable table = RouteTable.compile(config.routes(), problems);
         if (!problems.isEmpty()) {
@@ -118,7 +140,8 @@ public final class Snapshot {
         }
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
-            upstreams.put(u.name(), new Upstream(u));
+            Upstream old = previous == null ? null : previous.upstreams.get(u.name());
+            upstreams.put(u.name(), old != null && old.config().equals(u) ? old : new Upstream(u));
         }
         IdentityHeaders identity = IdentityHeaders.of(config);
         CompiledRoute[] compiled = new CompiledRoute[config.routes().size()];
@@ -128,18 +151,36 @@ public final class Snapshot {
             for (int j = 0; j < ups.length; j++) {
                 ups[j] = upstreams.get(r.upstreams().get(j).name());
             }
-            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false, identity), ups);
+            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false, identity,
+                    observers.apply(r.name())), ups);
         }
-        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true, identity);
+        FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true, identity,
+                observers.apply(GatewayMetrics.NO_ROUTE));
         return new Snapshot(config, table, compiled, upstreams, noRoute);
     }
 
     /**
+     * The upstreams of this snapshot that {@code next} does not carry over: once {@code next} is in
+     * force, nothing new reaches them, and they can be closed.
+     */
+    public List<Upstream> droppedBy(Snapshot next) {
+        List<Upstream> dropped = new ArrayList<>();
+        for (Upstream u : upstreams.values()) {
+            if (next.upstreams.get(u.name()) != u) {
+                dropped.add(u);
+            }
+        }
+        return dropped;
+    }
+
+    /**
      * Builds a route's chain from its merged filters. A composite family (auth_any) takes its members
-     * out of the chain and runs them itself. {@code identity} goes first on every route that proxies.
+     * out of the chain and runs them itself. {@code identity} goes first on every route that proxies; the
+     * built-in observer (metrics), when given, goes first of all, so that it sees every request and its
+     * completion comes after every other filter's.
      */
     static FilterChain chainFor(Map<String, FilterSpec> global, Map<String, FilterSpec> own, FilterEnv env,
-                                boolean observeOnly, IdentityHeaders identity) {
+                                boolean observeOnly, IdentityHeaders identity, @Nullable Filter observer) {
         FilterRegistry registry = FilterRegistry.INSTANCE;
         ConfigPath root = ConfigPath.root();
         Map<String, Object> enabled = new LinkedHashMap<>();
@@ -159,6 +200,9 @@ public final class Snapshot {
             }
         }
         List<FilterChain.Entry> entries = new ArrayList<>();
+        if (observer != null) {
+            entries.add(new FilterChain.Entry(OBSERVER_NAME, Phase.OBSERVE, observer));
+        }
         if (!observeOnly && !identity.isEmpty()) {
             entries.add(new FilterChain.Entry("identity_headers", Phase.OBSERVE, identity));
         }

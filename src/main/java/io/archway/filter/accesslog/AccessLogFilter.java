@@ -31,8 +31,18 @@ public final class AccessLogFilter implements Filter {
         }
     }
 
+    /**
+     * The Host the client sent: read before the proxy may replace it with the target's or a literal
+     * ({@code host: target}), so the log shows what the client asked for.
+     */
+    private static final RequestContext.Key<String> CLIENT_HOST = new RequestContext.Key<>("access_log.host");
+
     @Override
     public CompletionStage<FilterResult> onRequest(RequestContext ctx) {
+        String host = ctx.request().headers().get(HttpHeaderNames.HOST);
+        if (host != null) {
+            ctx.put(CLIENT_HOST, host);
+        }
         return FilterResult.PROCEED_NOW;
     }
 
@@ -40,8 +50,14 @@ public final class AccessLogFilter implements Filter {
     public void onComplete(RequestContext ctx) {
         long now = System.nanoTime();
         writer.submit(new AccessLogEntry(ctx.startMillis(), ctx.requestId(), ctx.clientIp(), ctx.method(),
-                ctx.request().headers().get(HttpHeaderNames.HOST), ctx.path(), ctx.status(), ctx.route(),
+                host(ctx), ctx.path(), ctx.status(), ctx.route(),
                 ctx.upstream(), ctx.target(), ctx.consumer(), ctx.bytesIn(), ctx.bytesOut(),
                 (now - ctx.startNanos()) / 1e6, ctx.upstreamNanos() < 0 ? -1 : ctx.upstreamNanos() / 1e6));
+    }
+
+    /** Malformed requests skip onRequest; their Host header was never rewritten. */
+    private static @Nullable String host(RequestContext ctx) {
+        String host = ctx.get(CLIENT_HOST);
+        return host != null ? host : ctx.request().headers().get(HttpHeaderNames.HOST);
     }
 }
