@@ -8,6 +8,7 @@ import io.archway.filter.SharedResources;
 import io.archway.proxy.FrontendSettings;
 import io.archway.proxy.ProxyServer;
 import io.archway.proxy.Transports;
+import io.archway.upstream.UpstreamEnv;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,7 @@ public final class Gateway implements AutoCloseable {
     private InetSocketAddress adminAddress;
     private volatile boolean stopped;
 
-    private Gateway(LoadedConfig loaded) {
+    private Gateway(LoadedConfig loaded, UnaryOperator<UpstreamEnv> upstreamEnv) {
         GatewayConfig config = loaded.config();
         AtomicInteger daemonCount = new AtomicInteger();
         this.blocking = Executors.newCachedThreadPool(r -> {
@@ -51,7 +53,8 @@ public final class Gateway implements AutoCloseable {
         });
         int threads = Integer.getInteger("archway.threads", Runtime.getRuntime().availableProcessors());
         this.loops = Transports.group(threads, "archway-loop");
-        snapshot.set(Snapshot.compile(config, new FilterEnv(config, shared, blocking)));
+        snapshot.set(Snapshot.compile(config, new FilterEnv(config, shared, blocking),
+                upstreamEnv.apply(UpstreamEnv.of(loops))));
         this.settings = new FrontendSettings(snapshot::get, "http", new AtomicInteger(), new AtomicInteger());
         this.proxy = new ProxyServer(loops, settings);
         this.admin = new AdminServer(loops, () -> snapshot.get().config().admin().token());
@@ -59,7 +62,15 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts listening; throws IllegalStateException naming the address when a port cannot be bound. */
     public static Gateway start(LoadedConfig loaded) {
-        Gateway g = new Gateway(loaded);
+        return start(loaded, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts with upstreams that see a changed environment (tests: a DNS server of their own, a fixed
+     * clock); {@code upstreamEnv} gets the default one.
+     */
+    public static Gateway start(LoadedConfig loaded, UnaryOperator<UpstreamEnv> upstreamEnv) {
+        Gateway g = new Gateway(loaded, upstreamEnv);
         try {
             GatewayConfig config = loaded.config();
             g.proxyAddresses = g.proxy.bind(config.listen());
@@ -116,6 +127,7 @@ public final class Gateway implements AutoCloseable {
             log.warn("shutdown grace {} over with {} requests still in flight", grace, settings.inFlight());
         }
         admin.close();
+        snapshot.get().closeUpstreams();
         proxy.closePools();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shared.close();

@@ -12,6 +12,7 @@ import io.archway.filter.FilterRegistry;
 import io.archway.filter.Phase;
 import io.archway.route.RouteTable;
 import io.archway.upstream.Upstream;
+import io.archway.upstream.UpstreamEnv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +47,11 @@ public final class Snapshot {
         Unsupported.check(config, problems);
     }
 
-    /** Builds the snapshot of a config that {@link #validate} accepted. */
-    public static Snapshot compile(GatewayConfig config, FilterEnv env) {
+    /**
+     * Builds the snapshot of a config that {@link #validate} accepted. Its upstreams start their health
+     * checks and DNS discovery now; whoever drops the snapshot closes them ({@link #closeUpstreams()}).
+     */
+    public static Snapshot compile(GatewayConfig config, FilterEnv env, UpstreamEnv upstreamEnv) {
         Problems problems = new Problems();
         RouteTable table = RouteTable.compile(config.routes(), problems);
         if (!problems.isEmpty()) {
@@ -55,7 +59,7 @@ public final class Snapshot {
         }
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
-            upstreams.put(u.name(), new Upstream(u));
+            upstreams.put(u.name(), new Upstream(u, upstreamEnv));
         }
         CompiledRoute[] compiled = new CompiledRoute[config.routes().size()];
         for (int i = 0; i < compiled.length; i++) {
@@ -64,7 +68,8 @@ public final class Snapshot {
             for (int j = 0; j < ups.length; j++) {
                 ups[j] = upstreams.get(r.upstreams().get(j).name());
             }
-            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false), ups);
+            Upstream mirror = r.mirror() == null ? null : upstreams.get(r.mirror().upstream());
+            compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false), ups, mirror);
         }
         FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true);
         return new Snapshot(config, table, compiled, upstreams, noRoute);
@@ -118,6 +123,13 @@ public final class Snapshot {
 
     public Map<String, Upstream> upstreams() {
         return upstreams;
+    }
+
+    /** Stops every upstream's health checks and DNS discovery (shutdown, or a reload that drops them). */
+    public void closeUpstreams() {
+        for (Upstream u : upstreams.values()) {
+            u.close();
+        }
     }
 
     /** Runs for requests that match no route or are malformed: request id and access log only. */
