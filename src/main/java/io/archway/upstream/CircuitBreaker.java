@@ -29,7 +29,9 @@ final class CircuitBreaker {
     private final long probeTimeoutNanos;
     private final AtomicInteger state = new AtomicInteger(CLOSED);
     private volatile long openUntil;
-    private final AtomicLong probeUntil = new AtomicLong(Long.MIN_VALUE);
+    private static final long NO_PROBE = Long.MIN_VALUE;
+    /** Until when the half-open probe slot is taken; NO_PROBE when free. */
+    private final AtomicLong probeUntil = new AtomicLong(NO_PROBE);
     private final AtomicReference<Window> window;
 
     CircuitBreaker(String upstream, CircuitBreakerConfig config, Duration probeTimeout) {
@@ -56,7 +58,7 @@ final class CircuitBreaker {
             }
         }
         long p = probeUntil.get();
-        return now - p >= 0 && probeUntil.compareAndSet(p, now + probeTimeoutNanos);
+        return (p == NO_PROBE || now - p >= 0) && probeUntil.compareAndSet(p, now + probeTimeoutNanos);
     }
 
     /** Whether a retry may go out: only while closed, so a half-open breaker sees one probe, not its retries. */
@@ -73,7 +75,7 @@ final class CircuitBreaker {
         if (s == HALF_OPEN) {
             if (state.compareAndSet(HALF_OPEN, CLOSED)) {
                 window.set(new Window(minRequests));
-                probeUntil.set(Long.MIN_VALUE);
+                probeUntil.set(NO_PROBE);
                 log.info("upstream {}: circuit closed", upstream);
             }
         } else if (s == CLOSED) {
