@@ -836,6 +836,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                     upstream.config().timeouts().response());
             upstream.onFailure(target, System.nanoTime() - sentNanos);
             dropConnection();
+            if (retryWritten(504)) {
+                return;
+            }
             answerError(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", false);
         }
 
@@ -918,6 +921,26 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 responseTimer = null;
             }
             dropConnection();
+            sentNanos = 0;
+            connect(next);
+            return true;
+        }
+
+        /**
+         * A written request that failed without an answer: the connection was lost before any response
+         * byte (the gateway's 502) or the response timed out (its 504). Retried like an upstream answer
+         * of that status (DESIGN §7: "a response timeout is 504"), so {@code on: [502, 504]} covers a
+         * target that dies mid-request; the caller has already dropped the connection.
+         */
+        private boolean retryWritten(int status) {
+            if (!retriesStatus(status)) {
+                return false;
+            }
+            Target next = nextAttempt();
+            if (next == null) {
+                return false;
+            }
+            log.debug("{} retrying {} on {} after {} from {}", ctx.channel(), rc.requestId(), next, status, target);
             sentNanos = 0;
             connect(next);
             return true;
@@ -1021,6 +1044,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
             if (target != null) {
                 upstream.onFailure(target, -1);
+            }
+            if (retryWritten(502)) {
+                return;
             }
             answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", false);
         }

@@ -99,6 +99,8 @@ final class CircuitBreaker {
 
     private void open(int from, long now, String why) {
         openUntil = now + openForNanos;
+        // The next half-open period starts with its probe slot free, whatever the last probe left there.
+        probeUntil.set(NO_PROBE);
         if (state.compareAndSet(from, OPEN)) {
             log.warn("upstream {}: circuit open for {} ms ({})", upstream, openForNanos / 1_000_000, why);
         }

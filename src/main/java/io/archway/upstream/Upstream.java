@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -38,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * an upstream across config reloads while its config is unchanged, and {@link #close()} it otherwise.
  *
  * <p>Threads: the proxy reports outcomes from every event loop ({@link #onSuccess}, {@link #onFailure});
- * snapshots are only ever built on the upstream's home loop, one at a time, so a slow builder can never
- * publish an older view over a newer one.
+ * timers, active checks and DNS refreshes run on the upstream's home loop; snapshots are built one at a
+ * time ({@link #publishNow()}), so a slow builder can never publish an older view over a newer one.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
@@ -51,13 +50,12 @@ public final class Upstream implements AutoCloseable {
     private final @Nullable CircuitBreaker breaker;
     private final RetryBudget retryBudget = new RetryBudget();
     private final long slowStartNanos;
-    private final AtomicBoolean publishQueued = new AtomicBoolean();
     private final AtomicInteger mirrorsInFlight = new AtomicInteger();
     private volatile List<Target> targets;
     private volatile TargetSnapshot snapshot;
     private @Nullable HttpHealthChecker checker;
     private @Nullable DnsDiscovery discovery;
-    /** Home loop only: a slow-start re-publish is already scheduled. */
+    /** Guarded by this: a slow-start re-publish is already scheduled. */
     private boolean rampScheduled;
     private volatile boolean closed;
 
@@ -177,6 +175,10 @@ public final class Upstream implements AutoCloseable {
      * (a timeout, a 5xx), or -1.
      */
     public void onFailure(Target t, long latencyNanos) {
+        if (closed) {
+            // Shutting down (or replaced by a reload): the connections closing now say nothing of the target.
+            return;
+        }
         long now = clock.getAsLong();
         if (latencyNanos >= 0) {
             t.latency().observe(latencyNanos, now);
@@ -195,7 +197,8 @@ public final class Upstream implements AutoCloseable {
                 && h.ejectedUntil.compareAndSet(0, nonZero(now + ejectFor))) {
             log.warn("upstream {}: target {} ejected for {} ms after {} consecutive failures",
                     config.name(), t, ejectFor / 1_000_000, n);
-            requestPublish();
+            // Published right here, so the very next request already avoids the target.
+            publishNow();
             schedule(() -> readmit(t), ejectFor);
         }
     }
@@ -290,25 +293,13 @@ public final class Upstream implements AutoCloseable {
 
     // ---------------------------------------------------------------- snapshots
 
-    /** Builds a new snapshot on the home loop soon; many requests in a burst make one build. */
-    void requestPublish() {
-        if (publishQueued.compareAndSet(false, true)) {
-            try {
-                home.execute(() -> {
-                    publishQueued.set(false);
-                    publishNow();
-                });
-            } catch (RejectedExecutionException e) {
-                publishQueued.set(false);
-            }
-        }
-    }
-
     /**
-     * Builds and publishes the snapshot of the current health, with slow-start weights as of now. Runs
-     * on the home loop (tests call it directly, single-threaded).
+     * Builds and publishes the snapshot of the current health, with slow-start weights as of now.
+     * Health changes come from any event loop; the lock makes each build read the latest state and
+     * publish in order, so an older view never overwrites a newer one. It is taken only on a health
+     * change, a DNS answer or a slow-start step, never to pick a target.
      */
-    void publishNow() {
+    synchronized void publishNow() {
         long now = clock.getAsLong();
         List<Target> all = targets;
         List<Target> up = new ArrayList<>(all.size());
@@ -339,8 +330,10 @@ public final class Upstream implements AutoCloseable {
         if (ramping && !rampScheduled && !closed) {
             rampScheduled = true;
             schedule(() -> {
-                rampScheduled = false;
-                publishNow();
+                synchronized (this) {
+                    rampScheduled = false;
+                    publishNow();
+                }
             }, Math.max(TimeUnit.MILLISECONDS.toNanos(50), slowStartNanos / 50));
         }
     }

@@ -11,6 +11,9 @@ class CircuitBreakerTest {
 
     private final CircuitBreaker breaker = new CircuitBreaker("svc",
             new CircuitBreakerConfig(0.5, 4, Duration.ofSeconds(10)), Duration.ofSeconds(3));
+    /** A probe timeout longer than open_for. */
+    private final CircuitBreaker patient = new CircuitBreaker("svc",
+            new CircuitBreakerConfig(0.5, 4, Duration.ofSeconds(10)), Duration.ofSeconds(30));
 
     @Test
     void staysClosedUntilMinRequestsAreSeen() {
@@ -69,6 +72,16 @@ class CircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.OPEN);
         assertThat(breaker.allow(19 * SECOND)).isFalse();
         assertThat(breaker.allow(20 * SECOND)).isTrue();
+    }
+
+    @Test
+    void theNextHalfOpenPeriodMayProbeEvenBeforeTheLastProbesTimeout() {
+        for (int i = 0; i < 4; i++) {
+            patient.onFailure(0);
+        }
+        assertThat(patient.allow(10 * SECOND)).isTrue();
+        patient.onFailure(11 * SECOND);
+        assertThat(patient.allow(21 * SECOND)).isTrue();
     }
 
     @Test
