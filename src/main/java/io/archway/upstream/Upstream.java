@@ -231,10 +231,17 @@ public final class Upstream implements AutoCloseable {
         TargetHealth h = t.health;
         if (passed) {
             h.probeFailures = 0;
-            if (!h.activeUp && ++h.probePasses >= active.healthy()) {
+            // Passing checks also end a passive ejection early (as Envoy does): a target that failed
+            // traffic and then answers `healthy` checks in a row is back before eject_for is over.
+            boolean ejected = h.ejectedUntil.get() != 0;
+            if ((!h.activeUp || ejected) && ++h.probePasses >= active.healthy()) {
                 h.probePasses = 0;
                 h.upSince = nonZero(clock.getAsLong());
                 h.activeUp = true;
+                if (ejected) {
+                    h.passiveFailures.set(0);
+                    h.ejectedUntil.set(0);
+                }
                 log.info("upstream {}: target {} is healthy ({} checks passed)", config.name(), t, active.healthy());
                 publishNow();
             }
