@@ -654,17 +654,18 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             startMirror();
+            Target t = upstream.balancer().pick(upstream.snapshot(), rc);
+            if (t == null) {
+                answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target", false);
+                return;
+            }
+            // Asked only with a target in hand: in half-open state this takes the one probe slot.
             if (!upstream.admits()) {
                 answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit_open", false);
                 return;
             }
             // Every first attempt earns the upstream a fifth of a retry (RetryBudget).
             upstream.retryBudget().deposit();
-            Target t = upstream.balancer().pick(upstream.snapshot(), rc);
-            if (t == null) {
-                answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target", false);
-                return;
-            }
             connect(t);
         }
 

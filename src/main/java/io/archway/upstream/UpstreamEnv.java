@@ -21,6 +21,11 @@ public record UpstreamEnv(EventLoopGroup loops, LongSupplier nanoClock, RandomGe
                 DnsServerAddressStreamProviders.platformDefault());
     }
 
+    /** The default randomness: the calling thread's ThreadLocalRandom, as a RandomGenerator. */
+    public static RandomGenerator defaultRandom() {
+        return ThreadLocalRandomGenerator.INSTANCE;
+    }
+
     public UpstreamEnv withDnsServers(DnsServerAddressStreamProvider servers) {
         return new UpstreamEnv(loops, nanoClock, random, servers);
     }

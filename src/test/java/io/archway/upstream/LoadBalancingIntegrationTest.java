@@ -163,13 +163,13 @@ class LoadBalancingIntegrationTest {
                 HttpResponse<String> r = g.get("/m" + i);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(r.body()).isEqualTo("a");
-                assertThat(ms).as("the shadow answers after 2 s; the client must not wait for it").isLessThan(500);
+                assertThat(ms).as("the shadow answers after 2 s; the client must not wait for it").isLessThan(1000);
             }
             long t0 = System.nanoTime();
             HttpResponse<String> post = g.send(HttpRequest.newBuilder(g.uri("/p"))
                     .POST(HttpRequest.BodyPublishers.ofString("small body")).build());
             assertThat(post.body()).isEqualTo("a");
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
             await().atMost(Duration.ofSeconds(5)).until(() -> c.requests() == 6);
             // A body over 64 KiB is not copied (the gateway streams it and keeps no copy).
             HttpResponse<String> big = g.send(HttpRequest.newBuilder(g.uri("/big"))
@@ -196,8 +196,9 @@ class LoadBalancingIntegrationTest {
             await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5))
                     .until(() -> !up.snapshot().healthy().contains(tb));
             long ejectMs = (System.nanoTime() - t0) / 1_000_000;
-            // unhealthy x interval + one interval (a probe may have just gone out), plus scheduling slack.
-            assertThat(ejectMs).isLessThanOrEqualTo(2 * 300 + 300 + 100);
+            // unhealthy x interval + one interval (a probe may have just gone out), plus an allowance
+            // for timers on a busy two-core machine.
+            assertThat(ejectMs).isLessThanOrEqualTo(2 * 300 + 300 + 250);
             assertThat(spread(g, 20)).containsOnlyKeys("a");
 
             b.healthStatus(200);
@@ -205,7 +206,7 @@ class LoadBalancingIntegrationTest {
             await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5))
                     .until(() -> up.snapshot().healthy().contains(tb));
             long backMs = (System.nanoTime() - t1) / 1_000_000;
-            assertThat(backMs).isLessThanOrEqualTo(2 * 300 + 300 + 100);
+            assertThat(backMs).isLessThanOrEqualTo(2 * 300 + 300 + 250);
             assertThat(spread(g, 20)).containsEntry("a", 10).containsEntry("b", 10);
         }
     }

@@ -23,16 +23,24 @@ public final class LeastConnectionsBalancer implements Balancer {
         }
         // Pass 1: the lowest load, inFlight / weight, compared by cross-multiplying (no division).
         int best = 0;
+        int ties = 1;
         long bestLoad = s.target(0).inFlight().get();
         long bestWeight = s.weight(0);
         for (int i = 1; i < n; i++) {
             long load = s.target(i).inFlight().get();
             long w = s.weight(i);
-            if (load * bestWeight < bestLoad * w) {
+            long diff = load * bestWeight - bestLoad * w;
+            if (diff < 0) {
                 best = i;
                 bestLoad = load;
                 bestWeight = w;
+                ties = 1;
+            } else if (diff == 0) {
+                ties++;
             }
+        }
+        if (ties == 1) {
+            return s.target(best);
         }
         // Pass 2: walk the shared round-robin cycle to the next target with that load. Counts move under
         // us on other loops, so after a bounded walk the pass-1 winner stands.
