@@ -63,6 +63,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     private static final int REPLAY_LIMIT = 64 * 1024;
     /** A refused request's remaining body up to this size is read and dropped to keep the connection. */
     private static final long DISCARD_LIMIT = 64 * 1024;
+    /** Methods a written request may be retried with (DESIGN §7 "Retries"). */
+    private static final java.util.Set<HttpMethod> IDEMPOTENT = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
+            HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);
 
     private static final int IDLE = 0;
     private static final int HEAD = 1;
@@ -485,6 +488,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         @Nullable UpstreamConnection conn;
         int attemptsLeft;
         final List<Target> tried = new ArrayList<>(2);
+        /** A copy of this request for the route's shadow upstream, while its body is being collected. */
+        @Nullable Mirror mirror;
         boolean freshRetryUsed;
         long sentNanos;
         @Nullable ScheduledFuture<?> responseTimer;
@@ -552,11 +557,34 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 }
                 return;
             }
+            if (mirror != null) {
+                feedMirror(c);
+            }
             if (conn == null || sentNanos == 0) {
                 pending.add(c);
                 return;
             }
             writeUpstream(c);
+        }
+
+        /** Hands the mirror its copy of a body part; the whole request, once complete, goes out. */
+        private void feedMirror(HttpContent c) {
+            Mirror m = mirror;
+            if (!m.add(c)) {
+                // Over the mirror's body limit: no copy for this request (README "Load balancing").
+                mirror = null;
+                m.release();
+            } else if (c instanceof LastHttpContent) {
+                mirror = null;
+                m.send(ctx.channel().eventLoop(), rc);
+            }
+        }
+
+        private void dropMirror() {
+            if (mirror != null) {
+                mirror.release();
+                mirror = null;
+            }
         }
 
         boolean wantsRequestBytes() {
@@ -646,12 +674,43 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             if (chunkedBody) {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
+            startMirror();
             Target t = upstream.balancer().pick(upstream.snapshot(), rc);
             if (t == null) {
                 answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "no_healthy_target", false);
                 return;
             }
+            // Asked only with a target in hand: in half-open state this takes the one probe slot.
+            if (!upstream.admits()) {
+                answerError(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit_open", false);
+                return;
+            }
+            // Every first attempt earns the upstream a fifth of a retry (RetryBudget).
+            upstream.retryBudget().deposit();
             connect(t);
+        }
+
+        /**
+         * Copies this request for the route's shadow upstream when it is one of the mirrored share. The
+         * copy has the head as sent upstream and collects the body parts (those that came during the
+         * filters are in {@code pending}); it goes out once the request is complete, on its own connection.
+         */
+        private void startMirror() {
+            Upstream shadow = route.pickMirror();
+            if (shadow == null) {
+                return;
+            }
+            Mirror m = Mirror.of(shadow, req);
+            if (m == null) {
+                return;
+            }
+            mirror = m;
+            for (HttpContent p : pending) {
+                if (mirror == null) {
+                    break;
+                }
+                feedMirror(p);
+            }
         }
 
         private void setHostHeader(Target t) {
@@ -693,18 +752,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 log.debug("connect to {} failed: {}", target, f.cause() == null ? "?" : f.cause().toString());
                 conn = null;
                 target.inFlight().decrementAndGet();
+                upstream.onFailure(target, -1);
                 retryOrFail(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", true);
                 return;
             }
             sendHead();
         }
 
-        /** Another target when one is left and the budget allows, else the error. */
+        /**
+         * A connect failure (or connect timeout): the target never received the request, so any method
+         * goes again, on another target, when {@code retries.on} has {@code connect_failure} (DESIGN §7).
+         */
         private void retryOrFail(HttpResponseStatus status, String code, boolean neverReceived) {
-            if (neverReceived && attemptsLeft > 0) {
-                Target next = pickUntried();
+            if (neverReceived && upstream.config().retries().onConnectFailure()) {
+                Target next = nextAttempt();
                 if (next != null) {
-                    attemptsLeft--;
                     connect(next);
                     return;
                 }
@@ -712,16 +774,52 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             answerError(status, code, false);
         }
 
+        /**
+         * The target for one more attempt, or null: attempts left, breaker closed, an untried target,
+         * and the retry budget not spent (checked last, so a retry with nowhere to go costs nothing).
+         */
+        private @Nullable Target nextAttempt() {
+            if (attemptsLeft <= 0 || !upstream.admitsRetry()) {
+                return null;
+            }
+            Target next = pickUntried();
+            if (next == null || !upstream.retryBudget().tryWithdraw()) {
+                return null;
+            }
+            attemptsLeft--;
+            return next;
+        }
+
         private @Nullable Target pickUntried() {
             TargetSnapshot s = upstream.snapshot();
-            int n = s.healthy().size();
-            for (int i = 0; i < n + 1; i++) {
+            int n = s.size();
+            // The balancer's choice first; a hash balancer gives the same target every time, so then scan.
+            for (int i = 0; i < 2; i++) {
                 Target t = upstream.balancer().pick(s, rc);
                 if (t != null && !tried.contains(t)) {
                     return t;
                 }
             }
+            for (int i = 0; i < n; i++) {
+                Target t = s.target(i);
+                if (!tried.contains(t)) {
+                    return t;
+                }
+            }
             return null;
+        }
+
+        /**
+         * Whether an upstream answer with this status may be retried (DESIGN §7 "Retries"): listed in
+         * {@code retries.on}, an idempotent method, and the whole request still in hand to send again (no
+         * body, or all of it within the 64 KiB replay buffer). Nothing has reached the client yet: this
+         * runs before the response head is passed on.
+         */
+        private boolean retriesStatus(int code) {
+            if (!upstream.config().retries().onStatus().contains(code) || !IDEMPOTENT.contains(req.method())) {
+                return false;
+            }
+            return requestComplete && pending.isEmpty() && replayable && (replay != null || bodyBytes == 0);
         }
 
         private void sendHead() {
@@ -758,7 +856,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
             log.debug("{} no response from {} within {}", ctx.channel(), target,
                     upstream.config().timeouts().response());
+            upstream.onFailure(target, System.nanoTime() - sentNanos);
             dropConnection();
+            if (retryWritten(504)) {
+                return;
+            }
             answerError(HttpResponseStatus.GATEWAY_TIMEOUT, "gateway_timeout", false);
         }
 
@@ -784,6 +886,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 if (r.decoderResult().isFailure()) {
                     ReferenceCountUtil.release(msg);
                     log.debug("bad response from {}: {}", target, r.decoderResult().cause().toString());
+                    upstream.onFailure(target, -1);
                     dropConnection();
                     if (!responseStarted) {
                         answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", false);
@@ -794,6 +897,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 }
                 if (r.status().code() < 200 && r.status().code() != 101) {
                     ReferenceCountUtil.release(msg);
+                    return;
+                }
+                if (retryAfter(r)) {
                     return;
                 }
                 onResponseHead(r);
@@ -813,6 +919,58 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                     upstreamDone();
                 }
             }
+        }
+
+        /**
+         * Reports the answer to the upstream's health, breaker and latency tracking, and retries it on
+         * another target when its status allows; true when it did (the answer is dropped with its
+         * connection, since its body will never be read).
+         */
+        private boolean retryAfter(HttpResponse r) {
+            int code = r.status().code();
+            long latency = System.nanoTime() - sentNanos;
+            if (code >= 500) {
+                upstream.onFailure(target, latency);
+            } else {
+                upstream.onSuccess(target, latency);
+            }
+            if (code < 500 || !retriesStatus(code)) {
+                return false;
+            }
+            Target next = nextAttempt();
+            if (next == null) {
+                return false;
+            }
+            log.debug("{} retrying {} on {} after {} from {}", ctx.channel(), rc.requestId(), next, code, target);
+            ReferenceCountUtil.release(r);
+            if (responseTimer != null) {
+                responseTimer.cancel(false);
+                responseTimer = null;
+            }
+            dropConnection();
+            sentNanos = 0;
+            connect(next);
+            return true;
+        }
+
+        /**
+         * A written request that failed without an answer: the connection was lost before any response
+         * byte (the gateway's 502) or the response timed out (its 504). Retried like an upstream answer
+         * of that status (DESIGN §7: "a response timeout is 504"), so {@code on: [502, 504]} covers a
+         * target that dies mid-request; the caller has already dropped the connection.
+         */
+        private boolean retryWritten(int status) {
+            if (!retriesStatus(status)) {
+                return false;
+            }
+            Target next = nextAttempt();
+            if (next == null) {
+                return false;
+            }
+            log.debug("{} retrying {} on {} after {} from {}", ctx.channel(), rc.requestId(), next, status, target);
+            sentNanos = 0;
+            connect(next);
+            return true;
         }
 
         private void onResponseHead(HttpResponse r) {
@@ -911,9 +1069,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             // request, so it goes again on a fresh connection whatever its method.
             boolean neverSeen = c != null && c.reused && (!bodyWritten || replayable);
             if (neverSeen && !freshRetryUsed) {
+                // Not a failure of the target, so neither passive health nor the breaker hears of it.
                 freshRetryUsed = true;
                 tried.remove(target);
                 connectFresh(target);
+                return;
+            }
+            if (target != null) {
+                upstream.onFailure(target, -1);
+            }
+            if (retryWritten(502)) {
                 return;
             }
             answerError(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", false);
@@ -994,6 +1159,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             localAnswer = true;
             releasePending();
             dropReplay();
+            dropMirror();
             if (close) {
                 closeAfter = true;
             } else if (!requestComplete) {
@@ -1035,6 +1201,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             finished = true;
             releasePending();
             dropReplay();
+            dropMirror();
             exchangeDone(this, close);
         }
 
@@ -1067,6 +1234,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             finished = true;
             releasePending();
             dropReplay();
+            dropMirror();
             if (ex == this) {
                 ex = null;
                 settings.inFlight.decrementAndGet();

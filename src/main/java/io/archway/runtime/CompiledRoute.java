@@ -4,6 +4,7 @@ import io.archway.config.RouteConfig;
 import io.archway.filter.FilterChain;
 import io.archway.upstream.Upstream;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /** A route ready to serve: its filter chain and the upstream(s) it sends to, resolved once per snapshot. */
@@ -11,18 +12,63 @@ public final class CompiledRoute {
     private final RouteConfig config;
     private final FilterChain chain;
     private final Upstream[] upstreams;
-    private final int[] cumulativeWeights;
+    /** One cycle of the weighted split, as indices into upstreams (smooth, like target round robin). */
+    private final int[] split;
+    private final AtomicLong next = new AtomicLong();
+    private final @Nullable Upstream mirror;
+    private final double mirrorPercent;
 
-    CompiledRoute(RouteConfig config, FilterChain chain, Upstream[] upstreams) {
+    CompiledRoute(RouteConfig config, FilterChain chain, Upstream[] upstreams, @Nullable Upstream mirror) {
         this.config = config;
         this.chain = chain;
         this.upstreams = upstreams;
-        this.cumulativeWeights = new int[upstreams.length];
-        int sum = 0;
-        for (int i = 0; i < upstreams.length; i++) {
-            sum += config.upstreams().get(i).weight();
-            cumulativeWeights[i] = sum;
+        this.split = splitCycle(config, upstreams.length);
+        this.mirror = mirror;
+        this.mirrorPercent = config.mirror() == null ? 0 : config.mirror().percent();
+    }
+
+    /**
+     * The split of {@code upstreams: [{name, weight}]} as a smooth weighted round-robin cycle: a 95/5
+     * canary gets exactly 5 of every 100 requests, spread out, rather than 5% give or take chance.
+     */
+    private static int[] splitCycle(RouteConfig config, int n) {
+        if (n <= 1) {
+            return new int[n];
         }
+        long total = 0;
+        int g = 0;
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = Math.max(1, config.upstreams().get(i).weight());
+            g = gcd(g, w[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            w[i] /= g;
+            total += w[i];
+        }
+        int[] cycle = new int[(int) Math.min(total, 1 << 20)];
+        long[] current = new long[n];
+        for (int k = 0; k < cycle.length; k++) {
+            int best = 0;
+            for (int i = 0; i < n; i++) {
+                current[i] += w[i];
+                if (current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            cycle[k] = best;
+        }
+        return cycle;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     public RouteConfig config() {
@@ -42,18 +88,19 @@ public final class CompiledRoute {
         return config.respond();
     }
 
-    /** The upstream for this request: the only one, or one of a weighted split. */
+    /** The upstream for this request: the only one, or the next of a weighted split. */
     public @Nullable Upstream pickUpstream() {
         if (upstreams.length <= 1) {
             return upstreams.length == 0 ? null : upstreams[0];
         }
-        int total = cumulativeWeights[cumulativeWeights.length - 1];
-        int r = ThreadLocalRandom.current().nextInt(total);
-        for (int i = 0; i < cumulativeWeights.length; i++) {
-            if (r < cumulativeWeights[i]) {
-                return upstreams[i];
-            }
+        return upstreams[split[(int) Long.remainderUnsigned(next.getAndIncrement(), split.length)]];
+    }
+
+    /** The shadow upstream when this request is one of the mirrored percentage, else null. */
+    public @Nullable Upstream pickMirror() {
+        if (mirror == null || mirrorPercent <= 0) {
+            return null;
         }
-        return upstreams[upstreams.length - 1];
+        return mirrorPercent >= 100 || ThreadLocalRandom.current().nextDouble() * 100 < mirrorPercent ? mirror : null;
     }
 }

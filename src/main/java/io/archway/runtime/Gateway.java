@@ -12,6 +12,7 @@ import io.archway.proxy.ProxyServer;
 import io.archway.proxy.Transports;
 import io.archway.upstream.Target;
 import io.archway.upstream.Upstream;
+import io.archway.upstream.UpstreamEnv;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,12 +64,13 @@ public final class Gateway implements AutoCloseable {
     private final FrontendSettings settings;
     private final GatewayMetrics metrics;
     private final ConfigStore store;
+    private final UpstreamEnv upstreamEnv;
     private @Nullable ConfigWatcher watcher;
     private List<InetSocketAddress> proxyAddresses = List.of();
     private InetSocketAddress adminAddress;
     private volatile boolean stopped;
 
-    private Gateway(LoadedConfig loaded, Options options) {
+    private Gateway(LoadedConfig loaded, Options options, UnaryOperator<UpstreamEnv> upstreamEnv) {
         GatewayConfig config = loaded.config();
         AtomicInteger daemonCount = new AtomicInteger();
         this.blocking = Executors.newCachedThreadPool(r -> {
@@ -77,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         });
         int threads = Integer.getInteger("archway.threads", Runtime.getRuntime().availableProcessors());
         this.loops = Transports.group(threads, "archway-loop");
+        this.upstreamEnv = upstreamEnv.apply(UpstreamEnv.of(loops));
         this.settings = new FrontendSettings(snapshot::get, "http", new AtomicInteger(), new AtomicInteger());
         // -Darchway.metrics=false leaves the per-request meters out (for measuring what they cost).
         this.metrics = new GatewayMetrics(!"false".equals(System.getProperty("archway.metrics")),
@@ -109,7 +113,19 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts listening; throws IllegalStateException naming the address when a port cannot be bound. */
     public static Gateway start(LoadedConfig loaded, Options options) {
-        Gateway g = new Gateway(loaded, options);
+        return start(loaded, options, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts with upstreams that see a changed environment (tests: a DNS server of their own, a fixed
+     * clock); {@code upstreamEnv} gets the default one.
+     */
+    public static Gateway start(LoadedConfig loaded, UnaryOperator<UpstreamEnv> upstreamEnv) {
+        return start(loaded, Options.inMemory(Interpolator.system()), upstreamEnv);
+    }
+
+    public static Gateway start(LoadedConfig loaded, Options options, UnaryOperator<UpstreamEnv> upstreamEnv) {
+        Gateway g = new Gateway(loaded, options, upstreamEnv);
         try {
             GatewayConfig config = loaded.config();
             g.proxyAddresses = g.proxy.bind(config.listen());
@@ -125,7 +141,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Compiles a config against the snapshot in force, carrying over what did not change. */
     private Snapshot prepare(GatewayConfig config) {
-        return Snapshot.compile(config, new FilterEnv(config, shared, blocking), snapshot.get(), metrics::filterFor);
+        return Snapshot.compile(config, new FilterEnv(config, shared, blocking), upstreamEnv, snapshot.get(),
+                metrics::filterFor);
     }
 
     /** Puts a snapshot in force; upstreams it does not carry over are closed. */
@@ -142,15 +159,12 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Upstreams that own resources (health checkers) are AutoCloseable; the cast keeps this working either way. */
+    /** Stops an upstream's health checks and DNS discovery. */
     private static void close(Upstream upstream) {
-        Object o = upstream;
-        if (o instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("closing upstream {} failed", upstream.name(), e);
-            }
+        try {
+            upstream.close();
+        } catch (RuntimeException e) {
+            log.warn("closing upstream {} failed", upstream.name(), e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.archway.filter.Phase;
 import io.archway.metrics.GatewayMetrics;
 import io.archway.route.RouteTable;
 import io.archway.upstream.Upstream;
+import io.archway.upstream.UpstreamEnv;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,8 +117,8 @@ public final class Snapshot {
     }
 
     /** Builds the snapshot of a config that {@link #validate} accepted, without meters and with fresh upstreams. */
-    public static Snapshot compile(GatewayConfig config, FilterEnv env) {
-        return compile(config, env, null, route -> null);
+    public static Snapshot compile(GatewayConfig config, FilterEnv env, UpstreamEnv upstreamEnv) {
+        return compile(config, env, upstreamEnv, null, route -> null);
     }
 
     /**
@@ -125,14 +126,15 @@ public final class Snapshot {
      * are resolved here.
      *
      * <p>An upstream whose config equals one in {@code previous} is carried over as the same object, with
-     * its health state and balancer position; the others are new. Filters are created anew, and find
+     * its health state and balancer position; the others are new and start their health checks and DNS
+     * discovery now (whoever drops them closes them: {@link #droppedBy}, {@link #closeUpstreams()}). Filters are created anew, and find
      * their long-lived state (buckets, caches, open files) in {@code env.shared()} under their config.
      *
      * @param observers the built-in observer (metrics) of a route's chain, by route name
      *                  ({@link GatewayMetrics#NO_ROUTE} for unmatched requests); null for none
      */
-    public static Snapshot compile(GatewayConfig config, FilterEnv env, @Nullable Snapshot previous,
-                                   Function<String, @Nullable Filter> observers) {
+    public static Snapshot compile(GatewayConfig config, FilterEnv env, UpstreamEnv upstreamEnv,
+                                   @Nullable Snapshot previous, Function<String, @Nullable Filter> observers) {
         Problems problems = new Problems();
         RouteTable table = RouteTable.compile(config.routes(), problems);
         if (!problems.isEmpty()) {
@@ -141,7 +143,7 @@ public final class Snapshot {
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             Upstream old = previous == null ? null : previous.upstreams.get(u.name());
-            upstreams.put(u.name(), old != null && old.config().equals(u) ? old : new Upstream(u));
+            upstreams.put(u.name(), old != null && old.config().equals(u) ? old : new Upstream(u, upstreamEnv));
         }
         IdentityHeaders identity = IdentityHeaders.of(config);
         CompiledRoute[] compiled = new CompiledRoute[config.routes().size()];
@@ -151,8 +153,9 @@ public final class Snapshot {
             for (int j = 0; j < ups.length; j++) {
                 ups[j] = upstreams.get(r.upstreams().get(j).name());
             }
+            Upstream mirror = r.mirror() == null ? null : upstreams.get(r.mirror().upstream());
             compiled[i] = new CompiledRoute(r, chainFor(config.filters(), r.filters(), env, false, identity,
-                    observers.apply(r.name())), ups);
+                    observers.apply(r.name())), ups, mirror);
         }
         FilterChain noRoute = chainFor(config.filters(), Map.of(), env, true, identity,
                 observers.apply(GatewayMetrics.NO_ROUTE));
@@ -233,6 +236,13 @@ public final class Snapshot {
 
     public Map<String, Upstream> upstreams() {
         return upstreams;
+    }
+
+    /** Stops every upstream's health checks and DNS discovery (shutdown, or a reload that drops them). */
+    public void closeUpstreams() {
+        for (Upstream u : upstreams.values()) {
+            u.close();
+        }
     }
 
     /** Runs for requests that match no route or are malformed: request id and access log only. */

@@ -3,7 +3,6 @@ package io.archway.runtime;
 import io.archway.config.ConfigPath;
 import io.archway.config.GatewayConfig;
 import io.archway.config.Problems;
-import io.archway.config.RouteConfig;
 import io.archway.config.UpstreamConfig;
 
 /**
@@ -23,33 +22,11 @@ final class Unsupported {
         }
         for (UpstreamConfig u : config.upstreams().values()) {
             ConfigPath p = root.field("upstreams").field(u.name());
-            if (u.balancer() != UpstreamConfig.BalancerKind.ROUND_ROBIN) {
-                problems.add(p.field("balancer"), "\"" + u.balancer().yamlName()
-                        + "\" is not supported yet (expected: round_robin)");
-            }
-            if (u.discovery() != null) {
-                notYet(problems, p.field("discovery"));
-            }
-            if (u.healthCheck().active() != null) {
-                notYet(problems, p.field("health_check").field("active"));
-            }
-            if (u.circuitBreaker() != null) {
-                notYet(problems, p.field("circuit_breaker"));
-            }
-            if (!u.slowStart().isZero()) {
-                notYet(problems, p.field("slow_start"));
-            }
             if (u.tls().enabled()) {
                 notYet(problems, p.field("tls"));
             }
             if (u.http2()) {
                 notYet(problems, p.field("http2"));
-            }
-        }
-        for (int i = 0; i < config.routes().size(); i++) {
-            RouteConfig r = config.routes().get(i);
-            if (r.mirror() != null) {
-                notYet(problems, Snapshot.routePath(i).field("mirror"));
             }
         }
     }

@@ -1,10 +1,9 @@
 package io.archway.upstream;
 
-import java.util.List;
-
 /**
- * Precomputes one cycle of smooth weighted round robin, so that picking is an array index and a
- * counter increment rather than the per-pick weight arithmetic (and its lock) of the classic algorithm.
+ * Precomputes one cycle of smooth weighted round robin, as target indices, so that picking is an array
+ * index and a counter increment rather than the per-pick weight arithmetic (and its lock) of the classic
+ * algorithm.
  */
 final class SmoothWeights {
     /** Cycles longer than this are scaled down; weights keep their proportions within rounding. */
@@ -12,16 +11,16 @@ final class SmoothWeights {
 
     private SmoothWeights() {}
 
-    static Target[] schedule(List<Target> targets) {
-        int n = targets.size();
+    static int[] schedule(int[] effective) {
+        int n = effective.length;
         if (n == 0) {
-            return new Target[0];
+            return new int[0];
         }
         int[] weights = new int[n];
         int g = 0;
         long total = 0;
         for (int i = 0; i < n; i++) {
-            weights[i] = Math.max(1, targets.get(i).weight());
+            weights[i] = Math.max(1, effective[i]);
             g = gcd(g, weights[i]);
         }
         for (int i = 0; i < n; i++) {
@@ -36,7 +35,7 @@ final class SmoothWeights {
                 total += weights[i];
             }
         }
-        Target[] cycle = new Target[(int) total];
+        int[] cycle = new int[(int) total];
         long[] current = new long[n];
         for (int k = 0; k < cycle.length; k++) {
             int best = 0;
@@ -47,7 +46,7 @@ final class SmoothWeights {
                 }
             }
             current[best] -= total;
-            cycle[k] = targets.get(best);
+            cycle[k] = best;
         }
         return cycle;
     }

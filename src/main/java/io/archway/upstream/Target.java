@@ -7,8 +7,10 @@ import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@code host:port} of an upstream, with its weight and live counters. The address is resolved
- * when the config is compiled (off the event loops), so connecting never waits for DNS.
+ * One {@code host:port} of an upstream, with its weight and live state: in-flight requests, latency
+ * and health. The address is resolved when the config is compiled (off the event loops), so connecting
+ * never waits for DNS. A target belongs to one {@link Upstream}; its state lives as long as the upstream
+ * keeps it (across snapshots, and across DNS refreshes that still name its address).
  */
 public final class Target {
     private final HostPort address;
@@ -16,12 +18,23 @@ public final class Target {
     private final InetSocketAddress socketAddress;
     private final String text;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final PeakEwma latency;
+    final TargetHealth health = new TargetHealth();
 
     public Target(HostPort address, int weight) {
+        this(address, weight, resolve(address), 0L);
+    }
+
+    /** A target whose address is already resolved (DNS discovery), with its latency clock start. */
+    Target(HostPort address, int weight, InetSocketAddress socketAddress, long nowNanos) {
+        if (weight < 0) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+        }
         this.address = address;
         this.weight = weight;
-        this.socketAddress = resolve(address);
+        this.socketAddress = socketAddress;
         this.text = address.toString();
+        this.latency = new PeakEwma(nowNanos);
     }
 
     private static InetSocketAddress resolve(HostPort address) {
@@ -37,6 +50,7 @@ public final class Target {
         return address;
     }
 
+    /** The configured weight (0 drains the target). Balancers use the snapshot's effective weight. */
     public int weight() {
         return weight;
     }
@@ -48,6 +62,11 @@ public final class Target {
     /** Requests sent to this target and not finished yet, across all event loops. */
     public AtomicInteger inFlight() {
         return inFlight;
+    }
+
+    /** Peak-EWMA of this target's response latency, fed by the proxy. */
+    public PeakEwma latency() {
+        return latency;
     }
 
     @Override

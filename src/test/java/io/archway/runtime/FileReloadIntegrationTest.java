@@ -109,8 +109,10 @@ class FileReloadIntegrationTest {
         try (FileGateway g = FileGateway.start(dir, config("/one/**"))) {
             Upstream svc = g.gateway().snapshot().upstreams().get("svc");
             Upstream other = g.gateway().snapshot().upstreams().get("other");
-            // What a health checker would do: take svc's only target out.
-            svc.snapshot(new TargetSnapshot(svc.snapshot().all(), List.of()));
+            // What failed requests would do: passive checks eject svc's only target (5 failures by default).
+            for (int i = 0; i < 5; i++) {
+                svc.onFailure(svc.snapshot().all().get(0), -1);
+            }
             assertThat(g.get("/one/x").statusCode()).isEqualTo(503);
 
             Files.writeString(g.file(), config("/two/**").replace(b.address() + "}]", b.address() + ", weight: 2}]"));

@@ -4,6 +4,7 @@ import io.archway.config.ConfigException;
 import io.archway.config.Interpolator;
 import io.archway.runtime.Configs;
 import io.archway.runtime.Gateway;
+import io.archway.upstream.UpstreamEnv;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** A gateway started in-process from inline YAML, listening on 127.0.0.1 ports chosen by the OS. */
 public final class RunningGateway implements AutoCloseable {
@@ -33,12 +35,17 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(String yaml, Map<String, String> env) {
+        return start(yaml, env, UnaryOperator.identity());
+    }
+
+    /** With upstreams that see a changed environment, e.g. a test DNS server for discovery. */
+    public static RunningGateway start(String yaml, Map<String, String> env, UnaryOperator<UpstreamEnv> upstreamEnv) {
         String full = yaml;
         if (!yaml.contains("listen:")) {
             full = "listen: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\n" + yaml;
         }
         try {
-            return new RunningGateway(Gateway.start(Configs.parse(full, "test.yaml", Interpolator.of(env))));
+            return new RunningGateway(Gateway.start(Configs.parse(full, "test.yaml", Interpolator.of(env)), upstreamEnv));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

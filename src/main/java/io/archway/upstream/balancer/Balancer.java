@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Balancer {
 
-    /** Returns null when no target may take traffic. */
-    @Nullable Target pick(TargetSnapshot snapshot, RequestContext ctx);
+    /**
+     * Returns null when no target may take traffic. {@code ctx} carries what hash balancers hash; it is
+     * null only when there is no request (benchmarks, tests), and then they fall back to round robin.
+     */
+    @Nullable Target pick(TargetSnapshot snapshot, @Nullable RequestContext ctx);
 }

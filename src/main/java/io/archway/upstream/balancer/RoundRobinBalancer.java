@@ -14,7 +14,7 @@ public final class RoundRobinBalancer implements Balancer {
     private final AtomicLong next = new AtomicLong();
 
     @Override
-    public @Nullable Target pick(TargetSnapshot snapshot, RequestContext ctx) {
+    public @Nullable Target pick(TargetSnapshot snapshot, @Nullable RequestContext ctx) {
         Target[] cycle = snapshot.schedule();
         if (cycle.length == 0) {
             return null;

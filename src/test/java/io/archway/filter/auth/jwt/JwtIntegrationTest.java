@@ -277,16 +277,20 @@ class JwtIntegrationTest {
         var config = io.archway.runtime.Configs.parse(yaml(), "test.yaml",
                 io.archway.config.Interpolator.of(Map.of("JWT_SECRET", secret))).config();
         java.util.concurrent.ExecutorService blocking = java.util.concurrent.Executors.newCachedThreadPool();
+        var loops = io.archway.proxy.Transports.group(1, "jwt-reload-test");
+        var upstreamEnv = io.archway.upstream.UpstreamEnv.of(loops);
         try (var shared = new io.archway.filter.SharedResources()) {
             var env = new io.archway.filter.FilterEnv(config, shared, blocking);
-            io.archway.runtime.Snapshot.compile(config, env);
+            io.archway.runtime.Snapshot.compile(config, env, upstreamEnv);
             await().atMost(Duration.ofSeconds(5)).until(() -> jwks.requests() == 1);
             var reloaded = io.archway.runtime.Configs.parse(yaml().replace("scopes: [users:read]", "scopes: [x]"),
                     "test.yaml", io.archway.config.Interpolator.of(Map.of("JWT_SECRET", secret))).config();
-            io.archway.runtime.Snapshot.compile(reloaded, new io.archway.filter.FilterEnv(reloaded, shared, blocking));
+            io.archway.runtime.Snapshot.compile(reloaded, new io.archway.filter.FilterEnv(reloaded, shared, blocking),
+                    upstreamEnv);
             assertThat(jwks.requests()).as("the reload shares the fetched keys").isEqualTo(1);
         } finally {
             blocking.shutdownNow();
+            loops.shutdownGracefully();
         }
     }
 }
