@@ -1163,8 +1163,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             if (close) {
                 closeAfter = true;
             } else if (!requestComplete) {
-                long cl = HttpUtil.getContentLength(req, -1L);
-                if (cl >= 0 && cl - bodyBytes <= DISCARD_LIMIT) {
+                // Without Content-Length or chunking the request has no body: only its (empty) end is still
+                // to come, so the connection stays open for the next request.
+                long cl = chunkedBody ? Long.MAX_VALUE : Math.max(0, HttpUtil.getContentLength(req, 0L));
+                if (cl - bodyBytes <= DISCARD_LIMIT) {
                     discarding = true;
                 } else {
                     closeAfter = true;

@@ -205,6 +205,29 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void keepsTheConnectionOpenAfterAnswersOfItsOwn() throws Exception {
+        // A 404 or a respond: answer comes before the request's (empty) end is read; the connection must
+        // still serve the next request instead of closing.
+        String yaml = """
+                routes:
+                  - name: only
+                    match: {path: /only}
+                    respond: {status: 200, body: "here"}
+                """;
+        try (RunningGateway g = RunningGateway.start(yaml);
+             io.archway.testing.RawHttp raw = new io.archway.testing.RawHttp(g.port())) {
+            raw.send("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 404 ").doesNotContainIgnoringCase("connection: close");
+            raw.send("GET /only HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200 ").endsWith("here");
+            raw.send("POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 404 ");
+            raw.send("GET /only HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(raw.readResponse()).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    @Test
     void setsForwardingHeadersAndDropsHopByHopOnes() {
         try (RunningGateway g = RunningGateway.start(oneTarget(""))) {
             HttpResponse<String> r = g.send(HttpRequest.newBuilder(g.uri("/h"))
