@@ -140,9 +140,10 @@ class LoadBalancingIntegrationTest {
             }
             int toB = b.requests() - bBefore;
             // Peak-EWMA: b's first slow answer makes it the most expensive target, and it stays so
-            // for seconds; round robin would have sent it a third of this second's requests.
+            // for seconds; round robin would have sent it a third of this second's requests. The bound
+            // leaves room for a and c looking slow too on a loaded machine (GC, a busy CPU).
             assertThat(total).isGreaterThan(10);
-            assertThat(toB).isLessThanOrEqualTo(Math.max(2, total / 20));
+            assertThat(toB).isLessThanOrEqualTo(Math.max(2, total / 8));
         }
     }
 
