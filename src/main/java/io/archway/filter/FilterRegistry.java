@@ -7,6 +7,9 @@ import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.ratelimit.GcraRateLimiter;
+import io.archway.filter.ratelimit.RateLimitConfig;
+import io.archway.filter.ratelimit.RateLimitFilter;
 import io.archway.filter.requestid.RequestIdFilter;
 import io.archway.filter.requestid.RequestIdFilter.RequestIdConfig;
 import java.util.LinkedHashMap;
@@ -54,7 +57,8 @@ public final class FilterRegistry implements FilterCatalog {
             reserved("basic_auth", Phase.AUTHN),
             reserved("auth_any", Phase.AUTHN),
             reserved("allow", Phase.AUTHZ),
-            reserved("rate_limit", Phase.LIMIT),
+            family("rate_limit", Phase.LIMIT, RateLimitConfig::parse,
+                    (c, env) -> new RateLimitFilter((RateLimitConfig) c, env.shared(), GcraRateLimiter::new)),
             reserved("cache", Phase.CACHE),
             reserved("request_headers", Phase.TRANSFORM),
             reserved("response_headers", Phase.TRANSFORM),
