@@ -7,6 +7,9 @@ import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.headers.HeaderRules;
+import io.archway.filter.headers.RequestHeadersFilter;
+import io.archway.filter.headers.ResponseHeadersFilter;
 import io.archway.filter.ratelimit.GcraRateLimiter;
 import io.archway.filter.ratelimit.RateLimitConfig;
 import io.archway.filter.ratelimit.RateLimitFilter;
@@ -60,8 +63,10 @@ public final class FilterRegistry implements FilterCatalog {
             family("rate_limit", Phase.LIMIT, RateLimitConfig::parse,
                     (c, env) -> new RateLimitFilter((RateLimitConfig) c, env.shared(), GcraRateLimiter::new)),
             reserved("cache", Phase.CACHE),
-            reserved("request_headers", Phase.TRANSFORM),
-            reserved("response_headers", Phase.TRANSFORM),
+            family("request_headers", Phase.TRANSFORM, HeaderRules::parse,
+                    (c, env) -> new RequestHeadersFilter((HeaderRules) c)),
+            family("response_headers", Phase.TRANSFORM, HeaderRules::parse,
+                    (c, env) -> new ResponseHeadersFilter((HeaderRules) c)),
             reserved("compress", Phase.TRANSFORM)));
 
     /** Families that are on for every route unless a config turns them off with {@code name: false}. */
