@@ -7,6 +7,8 @@ import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.cors.CorsConfig;
+import io.archway.filter.cors.CorsFilter;
 import io.archway.filter.headers.HeaderRules;
 import io.archway.filter.headers.RequestHeadersFilter;
 import io.archway.filter.headers.ResponseHeadersFilter;
@@ -52,7 +54,7 @@ public final class FilterRegistry implements FilterCatalog {
                         () -> AccessLogWriter.open(config.file())));
             }),
             reserved("ip_filter", Phase.ACCESS),
-            reserved("cors", Phase.ACCESS),
+            family("cors", Phase.ACCESS, CorsConfig::parse, (c, env) -> new CorsFilter((CorsConfig) c)),
             family("body_limit", Phase.ACCESS, BodyLimitConfig::parse,
                     (c, env) -> new BodyLimitFilter((BodyLimitConfig) c)),
             reserved("jwt", Phase.AUTHN),
