@@ -7,6 +7,8 @@ import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.compress.CompressConfig;
+import io.archway.filter.compress.CompressFilter;
 import io.archway.filter.cors.CorsConfig;
 import io.archway.filter.cors.CorsFilter;
 import io.archway.filter.headers.HeaderRules;
@@ -69,7 +71,8 @@ public final class FilterRegistry implements FilterCatalog {
                     (c, env) -> new RequestHeadersFilter((HeaderRules) c)),
             family("response_headers", Phase.TRANSFORM, HeaderRules::parse,
                     (c, env) -> new ResponseHeadersFilter((HeaderRules) c)),
-            reserved("compress", Phase.TRANSFORM)));
+            family("compress", Phase.TRANSFORM, CompressConfig::parse,
+                    (c, env) -> new CompressFilter((CompressConfig) c))));
 
     /** Families that are on for every route unless a config turns them off with {@code name: false}. */
     public static final List<String> ON_BY_DEFAULT = List.of("request_id", "access_log");
