@@ -7,6 +7,8 @@ import io.archway.filter.accesslog.AccessLogFilter.AccessLogConfig;
 import io.archway.filter.accesslog.AccessLogWriter;
 import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
+import io.archway.filter.cache.CacheConfig;
+import io.archway.filter.cache.CacheFilter;
 import io.archway.filter.compress.CompressConfig;
 import io.archway.filter.compress.CompressFilter;
 import io.archway.filter.cors.CorsConfig;
@@ -66,7 +68,8 @@ public final class FilterRegistry implements FilterCatalog {
             reserved("allow", Phase.AUTHZ),
             family("rate_limit", Phase.LIMIT, RateLimitConfig::parse,
                     (c, env) -> new RateLimitFilter((RateLimitConfig) c, env.shared(), GcraRateLimiter::new)),
-            reserved("cache", Phase.CACHE),
+            family("cache", Phase.CACHE, CacheConfig::parse,
+                    (c, env) -> CacheFilter.create((CacheConfig) c, env.shared())),
             family("request_headers", Phase.TRANSFORM, HeaderRules::parse,
                     (c, env) -> new RequestHeadersFilter((HeaderRules) c)),
             family("response_headers", Phase.TRANSFORM, HeaderRules::parse,
