@@ -1,8 +1,10 @@
 package io.archway.filter.cache;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.archway.filter.Filter;
 import io.archway.filter.FilterResult;
 import io.archway.filter.RequestContext;
+import io.archway.filter.SharedResources;
 import io.archway.filter.cache.ResponseCache.Entry;
 import io.archway.filter.cache.ResponseCache.Fill;
 import io.archway.filter.cache.ResponseCache.Stored;
@@ -92,9 +94,9 @@ public final class CacheFilter implements Filter {
     }
 
     /** The filter of one route, storing into the gateway's shared response cache. */
-    public static CacheFilter create(CacheConfig config, io.archway.filter.SharedResources shared) {
+    public static CacheFilter create(CacheConfig config, SharedResources shared) {
         return new CacheFilter(config, shared.get("cache", () ->
-                new ResponseCache(ResponseCache.DEFAULT_MAX_BYTES, com.github.benmanes.caffeine.cache.Ticker.systemTicker())));
+                new ResponseCache(ResponseCache.DEFAULT_MAX_BYTES, Ticker.systemTicker())));
     }
 
     // ---------------------------------------------------------------- request

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +42,7 @@ final class ResponseCache {
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String key, Stored s) -> s instanceof Entry e ? e.response().weight(key) : 64 + 2 * key.length())
-                .expireAfter(Expiry.writing((String key, Stored s) -> java.time.Duration.ofNanos(Math.max(0,
+                .expireAfter(Expiry.writing((String key, Stored s) -> Duration.ofNanos(Math.max(0,
                         (s instanceof Entry e ? e.response().expiresNanos : ((VaryBy) s).expiresNanos()) - ticker.read()))))
                 .ticker(ticker)
                 .build();
@@ -68,10 +69,5 @@ final class ResponseCache {
     void complete(String key, Fill fill, @Nullable CachedResponse stored) {
         fills.remove(key, fill);
         fill.done.complete(stored);
-    }
-
-    long entryCount() {
-        entries.cleanUp();
-        return entries.asMap().keySet().stream().count();
     }
 }
