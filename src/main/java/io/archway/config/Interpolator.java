@@ -1,13 +1,21 @@
 package io.archway.config;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Expands {@code ${NAME}} and {@code ${NAME:-default}} in string values. An unset variable without a
  * default is a problem naming the variable and the path; {@code $$} stands for a literal {@code $}.
+ * The placeholders that header filters fill in per request ({@code ${request_id}}, {@code ${consumer}},
+ * {@code ${client_ip}}, {@code ${route}}, {@code ${header.NAME}}) are left as written for them.
  */
 public final class Interpolator {
+    /** Names filled in per request by the header filters, never taken from the environment. */
+    public static final Set<String> RUNTIME_NAMES = Set.of("request_id", "consumer", "client_ip", "route");
+    /** Prefix of the per-request placeholder naming a request header: {@code ${header.X-Tenant}}. */
+    public static final String RUNTIME_HEADER_PREFIX = "header.";
+
     private final Function<String, String> lookup;
 
     public Interpolator(Function<String, String> lookup) {
@@ -45,6 +53,11 @@ public final class Interpolator {
                     return text;
                 }
                 String inner = text.substring(i + 2, end);
+                if (RUNTIME_NAMES.contains(inner) || inner.startsWith(RUNTIME_HEADER_PREFIX)) {
+                    out.append(text, i, end + 1);
+                    i = end + 1;
+                    continue;
+                }
                 int sep = inner.indexOf(":-");
                 String name = sep < 0 ? inner : inner.substring(0, sep);
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {

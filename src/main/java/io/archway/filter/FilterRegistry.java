@@ -22,6 +22,18 @@ import io.archway.filter.bodylimit.BodyLimitFilter;
 import io.archway.filter.bodylimit.BodyLimitFilter.BodyLimitConfig;
 import io.archway.filter.ipfilter.IpFilter;
 import io.archway.filter.ipfilter.IpFilter.IpFilterConfig;
+import io.archway.filter.cache.CacheConfig;
+import io.archway.filter.cache.CacheFilter;
+import io.archway.filter.compress.CompressConfig;
+import io.archway.filter.compress.CompressFilter;
+import io.archway.filter.cors.CorsConfig;
+import io.archway.filter.cors.CorsFilter;
+import io.archway.filter.headers.HeaderRules;
+import io.archway.filter.headers.RequestHeadersFilter;
+import io.archway.filter.headers.ResponseHeadersFilter;
+import io.archway.filter.ratelimit.GcraRateLimiter;
+import io.archway.filter.ratelimit.RateLimitConfig;
+import io.archway.filter.ratelimit.RateLimitFilter;
 import io.archway.filter.requestid.RequestIdFilter;
 import io.archway.filter.requestid.RequestIdFilter.RequestIdConfig;
 import java.util.LinkedHashMap;
@@ -93,7 +105,7 @@ public final class FilterRegistry implements FilterCatalog {
                         () -> AccessLogWriter.open(config.file())));
             }),
             family("ip_filter", Phase.ACCESS, IpFilterConfig::parse, (c, env) -> new IpFilter((IpFilterConfig) c)),
-            reserved("cors", Phase.ACCESS),
+            family("cors", Phase.ACCESS, CorsConfig::parse, (c, env) -> new CorsFilter((CorsConfig) c)),
             family("body_limit", Phase.ACCESS, BodyLimitConfig::parse,
                     (c, env) -> new BodyLimitFilter((BodyLimitConfig) c)),
             family("jwt", Phase.AUTHN, JwtFilterConfig::parse, JwtFilter::create, JwtFilterConfig::validate),
@@ -102,11 +114,16 @@ public final class FilterRegistry implements FilterCatalog {
             family("auth_any", Phase.AUTHN, AuthAnyConfig::parse, AuthAnyFilter.FACTORY, AuthAnyFilter::validate),
             family("allow", Phase.AUTHZ, AllowConfig::parse, (c, env) -> new AllowFilter((AllowConfig) c),
                     AllowFilter::validate),
-            reserved("rate_limit", Phase.LIMIT),
-            reserved("cache", Phase.CACHE),
-            reserved("request_headers", Phase.TRANSFORM),
-            reserved("response_headers", Phase.TRANSFORM),
-            reserved("compress", Phase.TRANSFORM)));
+            family("rate_limit", Phase.LIMIT, RateLimitConfig::parse,
+                    (c, env) -> new RateLimitFilter((RateLimitConfig) c, env.shared(), GcraRateLimiter::new)),
+            family("cache", Phase.CACHE, CacheConfig::parse,
+                    (c, env) -> CacheFilter.create((CacheConfig) c, env.shared())),
+            family("request_headers", Phase.TRANSFORM, HeaderRules::parse,
+                    (c, env) -> new RequestHeadersFilter((HeaderRules) c)),
+            family("response_headers", Phase.TRANSFORM, HeaderRules::parse,
+                    (c, env) -> new ResponseHeadersFilter((HeaderRules) c)),
+            family("compress", Phase.TRANSFORM, CompressConfig::parse,
+                    (c, env) -> new CompressFilter((CompressConfig) c))));
 
     /** Families that are on for every route unless a config turns them off with {@code name: false}. */
     public static final List<String> ON_BY_DEFAULT = List.of("request_id", "access_log");
