@@ -86,6 +86,32 @@ class MetricsIntegrationTest {
     }
 
     @Test
+    void countsRateLimitedRequestsAndCacheResults() {
+        String yaml = """
+                filters: {access_log: false}
+                upstreams:
+                  svc: {targets: [{address: %s}]}
+                routes:
+                  - {name: limited, match: {path: /limited}, upstream: svc, filters: {rate_limit: {limit: 1, per: 1h}}}
+                  - {name: cached, match: {path: /cached}, upstream: svc, filters: {cache: {ttl: 60s}}}
+                """.formatted(a.address());
+        try (RunningGateway g = RunningGateway.start(yaml)) {
+            assertThat(g.get("/limited").statusCode()).isEqualTo(200);
+            assertThat(g.get("/limited").statusCode()).isEqualTo(429);
+            assertThat(g.get("/limited").statusCode()).isEqualTo(429);
+            assertThat(g.get("/cached").headers().firstValue("X-Cache")).hasValue("MISS");
+            assertThat(g.get("/cached").headers().firstValue("X-Cache")).hasValue("HIT");
+            AdminClient admin = new AdminClient(g.adminPort(), "");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                Map<String, Double> m = samples(admin.get("/metrics").body());
+                assertThat(m).containsEntry("archway_rate_limited_total{route=\"limited\"}", 2.0);
+                assertThat(m).containsEntry("archway_cache_requests_total{result=\"miss\",route=\"cached\"}", 1.0);
+                assertThat(m).containsEntry("archway_cache_requests_total{result=\"hit\",route=\"cached\"}", 1.0);
+            });
+        }
+    }
+
+    @Test
     void aRemovedRouteAndTargetLeaveTheScrape() {
         String yaml = """
                 filters: {access_log: false}

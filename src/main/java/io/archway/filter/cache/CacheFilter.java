@@ -247,6 +247,7 @@ public final class CacheFilter implements Filter {
             }
         }
         response.headers().set(CachedResponse.X_CACHE, result.name());
+        io.archway.metrics.RequestOutcomes.cache(ctx, io.archway.metrics.RequestOutcomes.CacheResult.valueOf(result.name()));
     }
 
     /** Decides whether the response may be stored and, if so, keeps its head. */

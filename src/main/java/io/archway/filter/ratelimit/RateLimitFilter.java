@@ -69,6 +69,7 @@ public final class RateLimitFilter implements Filter {
         if (d.allowed()) {
             return FilterResult.PROCEED_NOW;
         }
+        io.archway.metrics.RequestOutcomes.rateLimited(ctx);
         HttpHeaders h = new DefaultHttpHeaders();
         h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
         // 429, not 503: the client is over its budget; the upstream is fine.
