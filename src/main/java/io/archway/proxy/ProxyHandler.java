@@ -1163,10 +1163,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             if (close) {
                 closeAfter = true;
             } else if (!requestComplete) {
-                // Without Content-Length or chunking the request has no body: only its (empty) end is still
-                // to come, so the connection stays open for the next request.
                 long cl = chunkedBody ? Long.MAX_VALUE : Math.max(0, HttpUtil.getContentLength(req, 0L));
-                if (cl - bodyBytes <= DISCARD_LIMIT) {
+                if (cl == 0) {
+                    // No body: only the request's empty end is still to come, and it is dropped on arrival
+                    // (no exchange is open then), so the answer is complete now and the connection stays open.
+                    requestComplete = true;
+                } else if (cl - bodyBytes <= DISCARD_LIMIT) {
                     discarding = true;
                 } else {
                     closeAfter = true;
