@@ -43,7 +43,7 @@ final class ConnectionPool {
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.AUTO_READ, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -113,6 +113,8 @@ final class ConnectionPool {
         if (!c.isActive()) {
             return;
         }
+        // Idle connections keep reading, so a target that closes one is noticed before it is reused.
+        c.channel.config().setAutoRead(true);
         ArrayDeque<UpstreamConnection> q = idle.computeIfAbsent(c.key, k -> new ArrayDeque<>());
         if (q.size() >= maxIdle) {
             c.channel.close();

@@ -63,6 +63,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     private static final int REPLAY_LIMIT = 64 * 1024;
     /** A refused request's remaining body up to this size is read and dropped to keep the connection. */
     private static final long DISCARD_LIMIT = 64 * 1024;
+    /** Pipelined messages read ahead of the exchange in progress before reading pauses. */
+    private static final int MAX_BACKLOG = 16;
+    /** Request body read before the upstream connection is ready, before reading pauses. */
+    private static final long MAX_PENDING = 64 * 1024;
     /** Methods a written request may be retried with (DESIGN §7 "Retries"). */
     private static final java.util.Set<HttpMethod> IDEMPOTENT = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
             HttpMethod.OPTIONS, HttpMethod.PUT, HttpMethod.DELETE);
@@ -186,12 +190,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         maybeRead();
     }
 
+    /**
+     * Reading stays on (auto-read) unless the request side must wait: a toggle costs an epoll_ctl, so
+     * it happens only under back-pressure, never once per request as explicit reads would.
+     */
     private void maybeRead() {
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        if (ex == null ? backlog.isEmpty() : ex.wantsRequestBytes()) {
-            ctx.read();
+        boolean want = backlog.size() < MAX_BACKLOG && (ex == null || ex.wantsRequestBytes());
+        if (ctx.channel().config().isAutoRead() != want) {
+            ctx.channel().config().setAutoRead(want);
         }
     }
 
@@ -476,6 +485,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         boolean requestComplete;
         boolean filtersDone;
         long bodyBytes;
+        long pendingBytes;
         final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
         @Nullable List<HttpContent> replay;
         long replayBytes;
@@ -562,6 +572,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
             if (conn == null || sentNanos == 0) {
                 pending.add(c);
+                pendingBytes += n;
                 return;
             }
             writeUpstream(c);
@@ -588,13 +599,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
 
         boolean wantsRequestBytes() {
-            if (requestComplete) {
-                return false;
-            }
-            if (discarding || localAnswer) {
+            if (requestComplete || discarding || localAnswer) {
+                // Pipelined requests may be read ahead (bounded by the backlog); a refused body is dropped.
                 return true;
             }
-            return conn != null && sentNanos != 0 && conn.channel.isWritable();
+            if (conn == null || sentNanos == 0) {
+                return pendingBytes < MAX_PENDING;
+            }
+            return conn.channel.isWritable();
         }
 
         private void writeUpstream(HttpContent c) {
@@ -837,13 +849,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             while ((p = pending.poll()) != null) {
                 writeUpstream(p);
             }
+            pendingBytes = 0;
             if (!reading) {
                 // Inside a downstream read batch the flush comes with channelReadComplete, with the body.
                 c.channel.flush();
             }
             long timeout = upstream.config().timeouts().response().toNanos();
             responseTimer = ctx.executor().schedule(this::onResponseTimeout, timeout, TimeUnit.NANOSECONDS);
-            c.channel.read();
+            if (!c.channel.config().isAutoRead()) {
+                c.channel.config().setAutoRead(true);
+            }
             if (!reading) {
                 maybeRead();
             }
@@ -1024,22 +1039,21 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         @Override
         public void onUpstreamReadComplete() {
             ctx.flush();
-            if (!responseComplete && conn != null && ctx.channel().isWritable()) {
-                conn.channel.read();
+            if (!responseComplete && conn != null && !ctx.channel().isWritable()) {
+                // The client is slower than the upstream: stop reading the upstream until it catches up.
+                conn.channel.config().setAutoRead(false);
             }
         }
 
         void resumeResponse() {
-            if (responseStarted && !responseComplete && conn != null) {
-                conn.channel.read();
+            if (conn != null && !conn.channel.config().isAutoRead()) {
+                conn.channel.config().setAutoRead(true);
             }
         }
 
         @Override
         public void onUpstreamWritable() {
-            if (!requestComplete) {
-                ctx.read();
-            }
+            maybeRead();
         }
 
         @Override

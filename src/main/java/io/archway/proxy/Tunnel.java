@@ -38,8 +38,8 @@ final class Tunnel {
         up.addLast(RELAY, toDownstream);
         removeIfPresent(up, ConnectionPool.HANDLER);
         removeIfPresent(up, ConnectionPool.CODEC);
-        downstream.read();
-        upstream.read();
+        downstream.config().setAutoRead(true);
+        upstream.config().setAutoRead(true);
     }
 
     private static void removeIfPresent(ChannelPipeline p, String name) {
@@ -68,16 +68,16 @@ final class Tunnel {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             peer.flush();
-            if (peer.isWritable()) {
-                ctx.read();
+            if (!peer.isWritable()) {
+                // The other side cannot take more yet: pause this side until it can.
+                ctx.channel().config().setAutoRead(false);
             }
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
-                peer.read();
-            }
+            // This side drained (or filled up): the peer, which writes into it, reads accordingly.
+            peer.config().setAutoRead(ctx.channel().isWritable());
             ctx.fireChannelWritabilityChanged();
         }
 
