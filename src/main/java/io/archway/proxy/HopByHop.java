@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -14,20 +15,6 @@ import java.util.Map;
  */
 final class HopByHop {
     private HopByHop() {}
-
-    static boolean isHopByHop(CharSequence name) {
-        int n = name.length();
-        return switch (n) {
-            case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
-            case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
-            case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE);
-            case 17 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)
-                    || isProxyHeader(name);
-            default -> n > 6 && isProxyHeader(name);
-        };
-    }
 
     private static boolean isProxyHeader(CharSequence name) {
         return name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
@@ -42,38 +29,34 @@ final class HopByHop {
         return false;
     }
 
-    /** Strips the headers; in the common case (nothing to strip) it allocates nothing. */
+    /** The fixed hop-by-hop names (RFC 9110 §7.6.1), removed by name: a hash lookup each, no iteration. */
+    private static final AsciiString[] FIXED = {
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+        HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_CONNECTION,
+        HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+    };
+
+    /** Strips the headers; in the common case (only fixed hop-by-hop names present) it allocates nothing. */
     static void strip(HttpHeaders headers) {
         List<String> connectionNamed = null;
-        boolean any = false;
-        for (Map.Entry<CharSequence, CharSequence> e : (Iterable<Map.Entry<CharSequence, CharSequence>>) headers::iteratorCharSequence) {
-            CharSequence name = e.getKey();
-            if (isHopByHop(name) || hasUnderscore(name)) {
-                any = true;
-                if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
-                    if (connectionNamed == null) {
-                        connectionNamed = new ArrayList<>(2);
-                    }
-                    for (String token : e.getValue().toString().split(",")) {
-                        String t = token.trim();
-                        if (!t.isEmpty()) {
-                            connectionNamed.add(t);
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION); values.hasNext(); ) {
+                String value = values.next();
+                if (isPlainConnectionValue(value)) {
+                    continue;
+                }
+                for (String token : value.split(",")) {
+                    String t = token.trim();
+                    if (!t.isEmpty()) {
+                        if (connectionNamed == null) {
+                            connectionNamed = new ArrayList<>(2);
                         }
+                        connectionNamed.add(t);
                     }
                 }
             }
         }
-        if (!any) {
-            return;
-        }
-        List<CharSequence> remove = new ArrayList<>();
-        for (Map.Entry<CharSequence, CharSequence> e : (Iterable<Map.Entry<CharSequence, CharSequence>>) headers::iteratorCharSequence) {
-            CharSequence name = e.getKey();
-            if (isHopByHop(name) || hasUnderscore(name)) {
-                remove.add(name);
-            }
-        }
-        for (CharSequence name : remove) {
+        for (AsciiString name : FIXED) {
             headers.remove(name);
         }
         if (connectionNamed != null) {
@@ -81,5 +64,26 @@ final class HopByHop {
                 headers.remove(name);
             }
         }
+        // Other Proxy-* names and names with '_' need a look at every name; only a hit allocates.
+        List<CharSequence> odd = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (hasUnderscore(name) || isProxyHeader(name)) {
+                if (odd == null) {
+                    odd = new ArrayList<>(2);
+                }
+                odd.add(name);
+            }
+        }
+        if (odd != null) {
+            for (CharSequence name : odd) {
+                headers.remove(name);
+            }
+        }
+    }
+
+    /** {@code keep-alive}, {@code close} or {@code upgrade}: tokens that name no other header to remove. */
+    private static boolean isPlainConnectionValue(String v) {
+        return v.equalsIgnoreCase("keep-alive") || v.equalsIgnoreCase("close") || v.equalsIgnoreCase("upgrade");
     }
 }
