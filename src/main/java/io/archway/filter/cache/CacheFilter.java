@@ -178,7 +178,7 @@ public final class CacheFilter implements Filter {
     }
 
     private CompletionStage<FilterResult> hit(RequestContext ctx, CachedResponse hit, long now) {
-        return CompletableFuture.completedStage(hitResult(ctx, hit, now));
+        return CompletableFuture.completedFuture(hitResult(ctx, hit, now));
     }
 
     private FilterResult hitResult(RequestContext ctx, CachedResponse hit, long now) {
