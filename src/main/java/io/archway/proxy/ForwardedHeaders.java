@@ -75,8 +75,8 @@ final class ForwardedHeaders {
     }
 
     /** Sets X-Forwarded-*, Forwarded and Via on a request going upstream. */
-    static void apply(HttpHeaders h, InetAddress peer, boolean peerTrusted, String scheme, String host) {
-        String peerIp = ip(peer);
+    static void apply(HttpHeaders h, InetAddress peer, String peerIp, boolean peerTrusted, String scheme,
+                      String host) {
         String xff = peerTrusted ? h.get(X_FORWARDED_FOR) : null;
         h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? peerIp : xff + ", " + peerIp);
         if (!peerTrusted || !h.contains(X_FORWARDED_PROTO)) {

@@ -87,6 +87,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     private long deadline;
     private @Nullable ScheduledFuture<?> timer;
     private LimitsConfig limits;
+    private @Nullable InetAddress peerAddress;
+    private String peerIp;
 
     ProxyHandler(FrontendSettings settings) {
         this.settings = settings;
@@ -106,6 +108,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         deadline = System.nanoTime() + limits.headerTimeout().toNanos();
         armTimer();
         ctx.read();
+    }
+
+    /** The connection's peer, and its text form, worked out once per connection rather than per request. */
+    private InetAddress peer() {
+        if (peerAddress == null) {
+            peerAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            peerIp = ForwardedHeaders.ip(peerAddress);
+        }
+        return peerAddress;
     }
 
     /** The first byte of a new request head arrived (called by the decoder). */
@@ -287,7 +298,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             return;
         }
 
-        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        InetAddress peer = peer();
         List<Cidr> trusted = snap.config().trustedProxies();
         boolean peerTrusted = !trusted.isEmpty() && ForwardedHeaders.isTrusted(peer, trusted);
         InetAddress client = ForwardedHeaders.clientAddress(peer, peerTrusted, h, trusted);
@@ -303,10 +314,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
         h.remove(X_CONSUMER);
         String host = h.get(HttpHeaderNames.HOST);
-        ForwardedHeaders.apply(h, peer, peerTrusted, settings.scheme, host);
+        ForwardedHeaders.apply(h, peer, peerIp, peerTrusted, settings.scheme, host);
 
         RequestContext rc = new RequestContext(ctx.channel(), req, path, rawQuery, client,
-                client == peer ? ForwardedHeaders.ip(peer) : ForwardedHeaders.ip(client),
+                client == peer ? peerIp : ForwardedHeaders.ip(client),
                 limits.maxBodySize(), startNanos, System.currentTimeMillis());
         settings.inFlight.incrementAndGet();
         RouteMatch match = snap.routes().match(req.method().name(), host, path, h, rawQuery);
@@ -402,11 +413,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         if (why instanceof Throwable t) {
             log.debug("{} malformed request: {}", ctx.channel(), t.toString());
         }
-        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        InetAddress peer = peer();
         String uri = req.uri();
         int q = uri.indexOf('?');
         RequestContext rc = new RequestContext(ctx.channel(), req, q < 0 ? uri : uri.substring(0, q), null, peer,
-                ForwardedHeaders.ip(peer), 0, startNanos, System.currentTimeMillis());
+                peerIp, 0, startNanos, System.currentTimeMillis());
         settings.inFlight.incrementAndGet();
         // The no-route chain's completion hooks log and count the rejected request; its filters do not run.
         ex = new Exchange(snap, rc, null, null, snap.noRouteChain(), req, false, false);
