@@ -35,40 +35,11 @@ public final class CompiledRoute {
         if (n <= 1) {
             return new int[n];
         }
-        long total = 0;
-        int g = 0;
-        int[] w = new int[n];
+        int[] weights = new int[n];
         for (int i = 0; i < n; i++) {
-            w[i] = Math.max(1, config.upstreams().get(i).weight());
-            g = gcd(g, w[i]);
+            weights[i] = config.upstreams().get(i).weight();
         }
-        for (int i = 0; i < n; i++) {
-            w[i] /= g;
-            total += w[i];
-        }
-        int[] cycle = new int[(int) Math.min(total, 1 << 20)];
-        long[] current = new long[n];
-        for (int k = 0; k < cycle.length; k++) {
-            int best = 0;
-            for (int i = 0; i < n; i++) {
-                current[i] += w[i];
-                if (current[i] > current[best]) {
-                    best = i;
-                }
-            }
-            current[best] -= total;
-            cycle[k] = best;
-        }
-        return cycle;
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
+        return io.archway.upstream.SmoothWeights.schedule(weights);
     }
 
     public RouteConfig config() {

@@ -5,13 +5,14 @@ package io.archway.upstream;
  * index and a counter increment rather than the per-pick weight arithmetic (and its lock) of the classic
  * algorithm.
  */
-final class SmoothWeights {
+public final class SmoothWeights {
     /** Cycles longer than this are scaled down; weights keep their proportions within rounding. */
     private static final int MAX_CYCLE = 1 << 16;
 
     private SmoothWeights() {}
 
-    static int[] schedule(int[] effective) {
+    /** One cycle for these weights (a weight below 1 counts as 1): the index of each turn's winner. */
+    public static int[] schedule(int[] effective) {
         int n = effective.length;
         if (n == 0) {
             return new int[0];
