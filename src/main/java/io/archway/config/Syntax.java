@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** The small grammars the config checks values against: names, HTTP tokens, host names, IP literals. */
-final class Syntax {
+public final class Syntax {
     /** Upstream and route names: they appear in metric labels, log fields and admin URLs unescaped. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     static final String NAME_EXPECTED = "a name of letters, digits, '.', '_' and '-'";
@@ -24,7 +24,7 @@ final class Syntax {
     }
 
     /** An RFC 9110 token: what header names and methods are made of. */
-    static boolean isToken(String s) {
+    public static boolean isToken(String s) {
         if (s.isEmpty()) {
             return false;
         }

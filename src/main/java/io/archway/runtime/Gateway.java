@@ -239,7 +239,7 @@ public final class Gateway implements AutoCloseable {
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         Snapshot last = snapshot.get();
         if (last != null) {
-            last.upstreams().values().forEach(Gateway::close);
+            last.closeUpstreams();
         }
         metrics.close();
         shared.close();

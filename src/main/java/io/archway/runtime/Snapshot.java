@@ -127,8 +127,8 @@ public final class Snapshot {
      *
      * <p>An upstream whose config equals one in {@code previous} is carried over as the same object, with
      * its health state and balancer position; the others are new and start their health checks and DNS
-     * discovery now (whoever drops them closes them: {@link #droppedBy}, {@link #closeUpstreams()}). Filters are created anew, and find
-     * their long-lived state (buckets, caches, open files) in {@code env.shared()} under their config.
+     * discovery now (whoever drops them closes them: {@link #droppedBy}, {@link #closeUpstreams()}).
+     * Filters are created anew, and find their long-lived state (buckets, caches, open files) in {@code env.shared()} under their config.
      *
      * @param observers the built-in observer (metrics) of a route's chain, by route name
      *                  ({@link GatewayMetrics#NO_ROUTE} for unmatched requests); null for none

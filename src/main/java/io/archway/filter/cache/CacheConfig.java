@@ -51,7 +51,7 @@ public record CacheConfig(Duration ttl, Set<String> methods, List<String> vary, 
             if (s == null) {
                 continue;
             }
-            if (!s.matches("[A-Za-z0-9!#$%&'*+.^`|~-]+")) {
+            if (!io.archway.config.Syntax.isToken(s)) {
                 v.invalid("a header name like Accept-Language");
             } else {
                 vary.add(s.toLowerCase(Locale.ROOT));

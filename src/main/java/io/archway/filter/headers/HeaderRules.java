@@ -1,6 +1,7 @@
 package io.archway.filter.headers;
 
 import io.archway.config.ConfigNode;
+import io.archway.config.Syntax;
 import io.archway.filter.RequestContext;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -78,7 +79,7 @@ public final class HeaderRules {
     }
 
     private static boolean checkName(String name, ConfigNode at) {
-        if (!isToken(name) || name.indexOf('_') >= 0) {
+        if (!Syntax.isToken(name) || name.indexOf('_') >= 0) {
             at.problem(quote(name) + " (expected: a header name of letters, digits and -, without _ or CR/LF)");
             return false;
         }
@@ -91,22 +92,6 @@ public final class HeaderRules {
 
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "\\r").replace("\n", "\\n") + "\"";
-    }
-
-    /** An RFC 9110 token: what a header name may be. */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Applies the rules to {@code headers}, filling placeholders from {@code ctx}. */

@@ -71,7 +71,7 @@ final class Template {
             String value = name;
             if (kind == Kind.HEADER) {
                 value = name.substring(Interpolator.RUNTIME_HEADER_PREFIX.length());
-                if (!HeaderRules.isToken(value)) {
+                if (!io.archway.config.Syntax.isToken(value)) {
                     node.invalid("${header.NAME} with a header name like X-Tenant");
                     return null;
                 }

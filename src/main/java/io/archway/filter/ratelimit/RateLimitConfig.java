@@ -62,7 +62,7 @@ public record RateLimitConfig(int limit, Duration per, KeyKind key, @Nullable St
                 case "consumer" -> kind = KeyKind.CONSUMER;
                 case "route" -> kind = KeyKind.ROUTE;
                 default -> {
-                    if (key.startsWith("header:") && key.substring(7).matches("[A-Za-z0-9!#$%&'*+.^`|~-]+")) {
+                    if (key.startsWith("header:") && io.archway.config.Syntax.isToken(key.substring(7))) {
                         kind = KeyKind.HEADER;
                         header = key.substring(7);
                     } else {

@@ -30,7 +30,7 @@ public final class RequestIdFilter implements Filter {
             }
             ConfigNode h = node.get("header");
             String name = h.asString(DEFAULTS.header());
-            if (!name.matches("[A-Za-z0-9!#$%&'*+.^`|~-]+")) {
+            if (!io.archway.config.Syntax.isToken(name)) {
                 h.invalid("a header name");
                 return DEFAULTS;
             }
