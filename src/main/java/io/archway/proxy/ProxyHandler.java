@@ -84,8 +84,14 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     private boolean reading;
 
     private int connState = HEAD;
+    /** When the current state (head, idle) times out. */
     private long deadline;
     private @Nullable ScheduledFuture<?> timer;
+    /** When {@link #timer} fires. */
+    private long timerAt;
+    /** The shortest timeout this connection has used: the timer never sleeps longer than this. */
+    private long tick;
+    private final Runnable onTimer = this::onTimer;
     private LimitsConfig limits;
     private @Nullable InetAddress peerAddress;
     private String peerIp;
@@ -105,8 +111,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     public void channelActive(ChannelHandlerContext ctx) {
         limits = settings.snapshots.get().config().limits();
         connState = HEAD;
+        tick = Math.min(limits.headerTimeout().toNanos(), limits.idleTimeout().toNanos());
         deadline = System.nanoTime() + limits.headerTimeout().toNanos();
-        armTimer();
+        armTimer(deadline);
         ctx.read();
     }
 
@@ -124,29 +131,56 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         if (connState == IDLE) {
             connState = HEAD;
             deadline = System.nanoTime() + limits.headerTimeout().toNanos();
-            armTimer();
-        }
-    }
-
-    private void armTimer() {
-        if (timer == null && ctx != null) {
-            long delay = Math.max(0, deadline - System.nanoTime());
-            timer = ctx.executor().schedule(this::onTimer, delay, TimeUnit.NANOSECONDS);
+            armTimer(deadline);
         }
     }
 
     /**
-     * One timer per connection, re-armed lazily: state changes only move {@link #deadline}, so a busy
-     * keep-alive connection costs no timer operations per request.
+     * Makes sure the connection's timer fires no later than {@code at}. The timer never sleeps longer than
+     * {@link #tick}, the shortest timeout seen on this connection, so a deadline set from now is never
+     * earlier than a pending timer: a busy keep-alive connection costs no timer operation per request, only
+     * a wake-up every tick that re-arms.
+     */
+    private void armTimer(long at) {
+        if (ctx == null) {
+            return;
+        }
+        if (timer != null) {
+            if (timerAt - at <= 0) {
+                return;
+            }
+            timer.cancel(false);
+        }
+        long now = System.nanoTime();
+        long fire = at - now < tick ? at : now + tick;
+        timerAt = fire;
+        timer = ctx.executor().schedule(onTimer, Math.max(0, fire - now), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The connection's one timer: the head and idle timeouts, and while an exchange waits for its
+     * upstream, that exchange's response timeout.
      */
     private void onTimer() {
         timer = null;
-        if (closing || !ctx.channel().isActive() || connState == BUSY) {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (connState == BUSY) {
+            Exchange e = ex;
+            if (e != null && e.awaitingResponse) {
+                if (System.nanoTime() - e.responseDeadline >= 0) {
+                    e.onResponseTimeout();
+                } else {
+                    armTimer(e.responseDeadline);
+                }
+            }
+            // Otherwise the exchange's end (or its next wait for an upstream) arms the timer again.
             return;
         }
         long left = deadline - System.nanoTime();
         if (left > 0) {
-            armTimer();
+            armTimer(deadline);
             return;
         }
         if (connState == HEAD) {
@@ -472,7 +506,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
         connState = IDLE;
         deadline = System.nanoTime() + limits.idleTimeout().toNanos();
-        armTimer();
+        armTimer(deadline);
         while (!backlog.isEmpty() && !closing && (ex == null || !ex.requestComplete)) {
             dispatch(backlog.poll());
         }
@@ -513,7 +547,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         @Nullable Mirror mirror;
         boolean freshRetryUsed;
         long sentNanos;
-        @Nullable ScheduledFuture<?> responseTimer;
+        /** Written upstream and no response head yet: {@link #responseDeadline} applies. */
+        boolean awaitingResponse;
+        long responseDeadline;
 
         @Nullable String upgrade;
         boolean switching;
@@ -866,7 +902,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 c.channel.flush();
             }
             long timeout = upstream.config().timeouts().response().toNanos();
-            responseTimer = ctx.executor().schedule(this::onResponseTimeout, timeout, TimeUnit.NANOSECONDS);
+            tick = Math.min(tick, timeout);
+            awaitingResponse = true;
+            responseDeadline = sentNanos + timeout;
+            armTimer(responseDeadline);
             if (!c.channel.config().isAutoRead()) {
                 c.channel.config().setAutoRead(true);
             }
@@ -875,8 +914,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
         }
 
-        private void onResponseTimeout() {
-            responseTimer = null;
+        void onResponseTimeout() {
+            awaitingResponse = false;
             if (finished || responseStarted) {
                 return;
             }
@@ -969,10 +1008,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
             log.debug("{} retrying {} on {} after {} from {}", ctx.channel(), rc.requestId(), next, code, target);
             ReferenceCountUtil.release(r);
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-                responseTimer = null;
-            }
+            awaitingResponse = false;
             dropConnection();
             sentNanos = 0;
             connect(next);
@@ -1000,10 +1036,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
 
         private void onResponseHead(HttpResponse r) {
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-                responseTimer = null;
-            }
+            awaitingResponse = false;
             rc.upstreamNanos(System.nanoTime() - sentNanos);
             dropReplay();
             replayable = false;
@@ -1082,10 +1115,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             if (target != null && c != null) {
                 target.inFlight().decrementAndGet();
             }
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-                responseTimer = null;
-            }
+            awaitingResponse = false;
             if (responseStarted) {
                 abortBoth("upstream closed mid-response");
                 return;
@@ -1177,10 +1207,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
                 return;
             }
             dropConnection();
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-                responseTimer = null;
-            }
+            awaitingResponse = false;
             localAnswer = true;
             releasePending();
             dropReplay();
@@ -1253,10 +1280,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             }
             log.debug("{} aborting {}: {}", ctx.channel(), rc.requestId(), why);
             dropConnection();
-            if (responseTimer != null) {
-                responseTimer.cancel(false);
-                responseTimer = null;
-            }
+            awaitingResponse = false;
             if (!responseComplete) {
                 rc.status(499);
             }

@@ -21,7 +21,7 @@ class FramingIntegrationTest {
     @BeforeEach
     void start() {
         gateway = RunningGateway.start("""
-                limits: {max_header_size: 4KB, header_timeout: 300ms}
+                limits: {max_header_size: 4KB, header_timeout: 300ms, idle_timeout: 30s}
                 filters: {access_log: false}
                 upstreams:
                   svc: {targets: [{address: %s}]}
@@ -103,6 +103,18 @@ class FramingIntegrationTest {
     void answersAnIncompleteHeadWith408AfterTheHeaderTimeout() throws Exception {
         try (RawHttp raw = new RawHttp(gateway.port())) {
             String response = raw.send("GET / HTTP/1.1\r\nHost: x\r\n").readResponse();
+            assertThat(response).startsWith("HTTP/1.1 408 ");
+            assertThat(raw.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void theHeaderTimeoutAlsoRunsForTheNextRequestOnAKeptAliveConnection() throws Exception {
+        try (RawHttp raw = new RawHttp(gateway.port())) {
+            // A first exchange longer than the header timeout: the connection's timer then waits for the 30 s
+            // idle timeout, and the next head must bring it forward.
+            assertThat(raw.send("GET /slow?ms=600 HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).startsWith("HTTP/1.1 200 ");
+            String response = raw.send("GET /second HTTP/1.1\r\nHost: x\r\n").readResponse();
             assertThat(response).startsWith("HTTP/1.1 408 ");
             assertThat(raw.isClosedByPeer()).isTrue();
         }
