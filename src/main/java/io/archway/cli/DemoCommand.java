@@ -7,9 +7,15 @@ import io.archway.proxy.Transports;
 import io.archway.runtime.Configs;
 import io.archway.runtime.Gateway;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +26,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--admin-port", defaultValue = "8081", description = "admin port (default: ${DEFAULT-VALUE})")
     int adminPort;
+
+    @Option(names = "--check", description = "start the demo on free ports, send the sample requests through it, "
+            + "print what came back and stop: exit 0 when every answer is as expected")
+    boolean check;
 
     static String config(int port, int adminPort, int backendA, int backendB) {
         return """
@@ -48,18 +58,23 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public void close() {
             gateway.close();
-            backendLoops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            backendLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
     /** Starts the demo and prints what to curl to {@code out}; null (after printing why) if it cannot start. */
     static Demo start(int port, int adminPort, PrintStream out) throws ConfigException {
+        return start(port, adminPort, out, true);
+    }
+
+    private static Demo start(int port, int adminPort, PrintStream out, boolean accessLog) throws ConfigException {
         EventLoopGroup backendLoops = Transports.group(1, "archway-demo-backend");
         DemoBackend a = DemoBackend.start(backendLoops, "demo-a");
         DemoBackend b = DemoBackend.start(backendLoops, "demo-b");
         LoadedConfig loaded;
         try {
-            loaded = Configs.parse(config(port, adminPort, a.port(), b.port()), "demo config", Interpolator.of(Map.of()));
+            String yaml = config(port, adminPort, a.port(), b.port()) + (accessLog ? "" : "filters: {access_log: false}\n");
+            loaded = Configs.parse(yaml, "demo config", Interpolator.of(Map.of()));
         } catch (ConfigException e) {
             backendLoops.shutdownGracefully();
             throw e;
@@ -88,6 +103,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (check) {
+            return check(System.out);
+        }
         Demo demo;
         try {
             demo = start(port, adminPort, System.out);
@@ -99,7 +117,64 @@ final class DemoCommand implements Callable<Integer> {
             return Main.CANNOT_START;
         }
         Launcher.stopOnSignals(demo.gateway(), demo.config(),
-                () -> demo.backendLoops().shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS));
+                () -> demo.backendLoops().shutdownGracefully(0, 1, TimeUnit.SECONDS));
         return Main.OK;
+    }
+
+    /** The samples the demo prints, each with the status it must get. */
+    private static final String[][] SAMPLES = {
+        {"/hello", "200"}, {"/api/users/42", "200"}, {"/api/users/42", "200"}, {"/nowhere", "404"},
+    };
+
+    /**
+     * {@code demo --check}: the whole demo on free ports, its sample requests sent through it over plain
+     * sockets, then a clean stop. A smoke test for an installation, and the training run {@code bin/archway}
+     * records its class-data archive from.
+     */
+    static int check(PrintStream out) {
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        int failures = 0;
+        try (Demo demo = start(0, 0, quiet, false)) {
+            if (demo == null) {
+                return Main.CANNOT_START;
+            }
+            int gatewayPort = demo.gateway().proxyAddress().getPort();
+            for (String[] sample : SAMPLES) {
+                String status;
+                try {
+                    status = statusOf(gatewayPort, sample[0]);
+                } catch (IOException e) {
+                    status = e.toString();
+                }
+                boolean ok = status.equals(sample[1]);
+                failures += ok ? 0 : 1;
+                out.printf("%-4s GET %-14s -> %s%n", ok ? "ok" : "FAIL", sample[0], status);
+            }
+            String health;
+            try {
+                health = statusOf(demo.gateway().adminAddress().getPort(), "/health");
+            } catch (IOException e) {
+                health = e.toString();
+            }
+            failures += health.equals("200") ? 0 : 1;
+            out.printf("%-4s GET %-14s -> %s (admin)%n", health.equals("200") ? "ok" : "FAIL", "/health", health);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return Main.BAD_CONFIG;
+        }
+        out.println(failures == 0 ? "demo check passed" : "demo check FAILED: " + failures + " unexpected answer(s)");
+        return failures == 0 ? Main.OK : Main.CANNOT_START;
+    }
+
+    /** The status code of {@code GET path} on 127.0.0.1:port, read from the status line. */
+    private static String statusOf(int port, String path) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            int sp = response.indexOf(' ');
+            return sp < 0 || response.length() < sp + 4 ? "no answer" : response.substring(sp + 1, sp + 4);
+        }
     }
 }

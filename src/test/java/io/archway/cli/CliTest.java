@@ -32,7 +32,8 @@ class CliTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = Main.commandLine().execute(args);
+            // As main builds it: only the subcommand asked for, or all of them for usage and unknown names.
+            int code = Main.commandLine(args.length == 0 ? "" : args[0]).execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -86,6 +87,21 @@ class CliTest {
     void unknownCommandIsAUsageErrorWithExit1() {
         assertThat(run("frobnicate").code()).isEqualTo(1);
         assertThat(run("validate").code()).as("missing -c").isEqualTo(1);
+    }
+
+    @Test
+    void demoCheckSendsTheSampleRequestsThroughARealDemoAndExits0() {
+        Run r = run("demo", "--check");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("ok   GET /hello", "ok   GET /api/users/42", "ok   GET /nowhere", "-> 404",
+                "demo check passed").doesNotContain("FAIL");
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Run r = run("--help");
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).contains("run ", "demo ", "validate ", "version ", "token ");
     }
 
     @Test
