@@ -8,6 +8,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client address and the forwarding headers of DESIGN §7 "Client address": believed only from
@@ -74,9 +75,22 @@ final class ForwardedHeaders {
         return NetUtil.toAddressString(address);
     }
 
-    /** Sets X-Forwarded-*, Forwarded and Via on a request going upstream. */
-    static void apply(HttpHeaders h, InetAddress peer, String peerIp, boolean peerTrusted, String scheme,
-                      String host) {
+    /** This hop's {@code Forwarded} element: {@code for=<peer>;proto=<scheme>[;host="<host>"]}. */
+    static String forwardedElement(InetAddress peer, String peerIp, String scheme, @Nullable String host) {
+        String node = peer instanceof Inet6Address ? "\"[" + peerIp + "]\"" : peerIp;
+        StringBuilder fwd = new StringBuilder(48).append("for=").append(node).append(";proto=").append(scheme);
+        if (host != null && !host.isEmpty()) {
+            fwd.append(";host=\"").append(host.replace("\"", "")).append('"');
+        }
+        return fwd.toString();
+    }
+
+    /**
+     * Sets X-Forwarded-*, Forwarded and Via on a request going upstream; {@code element} is this hop's
+     * {@link #forwardedElement}, which a connection can keep from one request to the next.
+     */
+    static void apply(HttpHeaders h, String peerIp, boolean peerTrusted, String scheme, @Nullable String host,
+                      String element) {
         String xff = peerTrusted ? h.get(X_FORWARDED_FOR) : null;
         h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? peerIp : xff + ", " + peerIp);
         if (!peerTrusted || !h.contains(X_FORWARDED_PROTO)) {
@@ -85,13 +99,8 @@ final class ForwardedHeaders {
         if ((!peerTrusted || !h.contains(X_FORWARDED_HOST)) && host != null) {
             h.set(X_FORWARDED_HOST, host);
         }
-        String node = peer instanceof Inet6Address ? "\"[" + peerIp + "]\"" : peerIp;
-        StringBuilder fwd = new StringBuilder(48).append("for=").append(node).append(";proto=").append(scheme);
-        if (host != null && !host.isEmpty()) {
-            fwd.append(";host=\"").append(host.replace("\"", "")).append('"');
-        }
         String previous = peerTrusted ? h.get(FORWARDED) : null;
-        h.set(FORWARDED, previous == null || previous.isEmpty() ? fwd.toString() : previous + ", " + fwd);
+        h.set(FORWARDED, previous == null || previous.isEmpty() ? element : previous + ", " + element);
         String via = h.get(VIA);
         h.set(VIA, via == null || via.isEmpty() ? VIA_VALUE : via + ", " + VIA_VALUE);
     }

@@ -95,6 +95,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     private LimitsConfig limits;
     private @Nullable InetAddress peerAddress;
     private String peerIp;
+    /** The Forwarded element of the last request, and the Host it was made for. */
+    private @Nullable String forwardedElement;
+    private @Nullable String forwardedHost;
 
     ProxyHandler(FrontendSettings settings) {
         this.settings = settings;
@@ -348,7 +351,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
         h.remove(X_CONSUMER);
         String host = h.get(HttpHeaderNames.HOST);
-        ForwardedHeaders.apply(h, peer, peerIp, peerTrusted, settings.scheme, host);
+        if (forwardedElement == null || !java.util.Objects.equals(host, forwardedHost)) {
+            // Kept per connection: its requests nearly always name the same host.
+            forwardedHost = host;
+            forwardedElement = ForwardedHeaders.forwardedElement(peer, peerIp, settings.scheme, host);
+        }
+        ForwardedHeaders.apply(h, peerIp, peerTrusted, settings.scheme, host, forwardedElement);
 
         RequestContext rc = new RequestContext(ctx.channel(), req, path, rawQuery, client,
                 client == peer ? peerIp : ForwardedHeaders.ip(client),
