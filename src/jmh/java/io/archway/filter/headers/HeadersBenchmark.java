@@ -28,9 +28,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The README's {@code request_headers} and {@code response_headers} example applied to one request and its
- * response, as the filters run per request. The request op also removes the header its {@code add} appended,
- * so that every op sees the request as the client sent it. Run with {@code -prof gc}.
+ * The README's {@code request_headers} and {@code response_headers} example, plus a request header that mixes
+ * text with a per-request value, applied to one request and its response as the filters run per request. The
+ * request op also removes the header its {@code add} appended, so that every op sees the request as the client
+ * sent it; the response, like most, carries neither of the headers the rules remove. Run with {@code -prof gc}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,7 +59,8 @@ public class HeadersBenchmark {
                     upstream: api
                     filters:
                       request_headers:
-                        set: {X-Correlation-Id: "${request_id}", X-Client-Ip: "${client_ip}", X-Env: "${DEPLOY_ENV:-dev}"}
+                        set: {X-Correlation-Id: "${request_id}", X-Client-Ip: "${client_ip}",
+                              X-Client: "ip=${client_ip}", X-Env: "${DEPLOY_ENV:-dev}"}
                         add: {X-Route: "${route}"}
                         remove: [X-Debug]
                       response_headers:
