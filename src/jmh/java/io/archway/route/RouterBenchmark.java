@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the proxy does with a request's path before the filters run: {@link PathNormalizer#normalize} of a path
  * that is already normal, and {@link RouteTable#match} over 1, 100 and 10,000 routes, for a request a template
- * route takes and for one no route takes. Run with {@code -prof gc}.
+ * route takes (alone, and with the variables the proxy hands on to the request's context) and for one no route
+ * takes. Run with {@code -prof gc}.
  *
  * <p>The routes come in groups of four per service: {@code /svcN/users/{id}}, {@code /svcN/health},
  * {@code /svcN/static/**} and {@code GET /svcN/users/{id}/orders/{order}}; one service in ten is bound to
@@ -35,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RouterBenchmark {
-    /** The request line and headers of one request, as the proxy has them when it calls the router. */
+    /** The compiled table, and one request's parts as the proxy has them when it calls the router. */
     @State(Scope.Benchmark)
     public static class Table {
         @Param({"1", "100", "10000"})
