@@ -1,10 +1,12 @@
 package io.archway.filter;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: 128 random bits as 32 hex digits, unique across nodes without coordination. */
 public final class RequestIds {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Lower-case digits; its formatHex makes the string straight from the digits it writes, without a copy. */
+    private static final HexFormat HEX = HexFormat.of();
 
     private RequestIds() {}
 
@@ -12,14 +14,14 @@ public final class RequestIds {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = r.nextLong();
         long lo = r.nextLong();
-        byte[] out = new byte[32];
-        for (int i = 15; i >= 0; i--) {
-            out[i] = (byte) HEX[(int) (hi & 0xF)];
-            hi >>>= 4;
-            out[16 + i] = (byte) HEX[(int) (lo & 0xF)];
-            lo >>>= 4;
+        byte[] bits = new byte[16];
+        for (int i = 7; i >= 0; i--) {
+            bits[i] = (byte) hi;
+            hi >>>= 8;
+            bits[8 + i] = (byte) lo;
+            lo >>>= 8;
         }
-        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return HEX.formatHex(bits);
     }
 
     /** DESIGN §2: a client's id is kept when it is 1–128 characters of {@code A-Za-z0-9._:-}. */

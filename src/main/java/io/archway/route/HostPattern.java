@@ -31,8 +31,18 @@ record HostPattern(@Nullable String exact, @Nullable String suffix) {
      * null when the request named none. Allocates only when something must be cut or lower-cased.
      */
     static @Nullable String canonical(@Nullable String hostHeader) {
-        if (hostHeader == null || hostHeader.isEmpty()) {
+        int end = hostHeader == null ? 0 : canonicalEnd(hostHeader);
+        if (end == 0) {
             return null;
+        }
+        String host = end == hostHeader.length() ? hostHeader : hostHeader.substring(0, end);
+        return hasUpperCase(hostHeader, end) ? host.toLowerCase(Locale.ROOT) : host;
+    }
+
+    /** Where the host ends in a Host header: before the port and the trailing dot; 0 when nothing is left. */
+    static int canonicalEnd(String hostHeader) {
+        if (hostHeader.isEmpty()) {
+            return 0;
         }
         int end = hostHeader.length();
         if (hostHeader.charAt(0) == '[') {
@@ -49,16 +59,18 @@ record HostPattern(@Nullable String exact, @Nullable String suffix) {
         if (end > 0 && hostHeader.charAt(end - 1) == '.') {
             end--;
         }
-        if (end == 0) {
-            return null;
+        return end;
+    }
+
+    /** Whether an ASCII upper-case letter comes before {@code end}. */
+    static boolean hasUpperCase(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return true;
+            }
         }
-        boolean upper = false;
-        for (int i = 0; i < end && !upper; i++) {
-            char c = hostHeader.charAt(i);
-            upper = c >= 'A' && c <= 'Z';
-        }
-        String host = end == hostHeader.length() ? hostHeader : hostHeader.substring(0, end);
-        return upper ? host.toLowerCase(Locale.ROOT) : host;
+        return false;
     }
 
     /** What two routes must share to have the same host: the exact name, or {@code *} and the suffix. */

@@ -18,13 +18,16 @@ final class HostSlot {
     static final Comparator<Route> BY_PREDICATES =
             Comparator.comparingInt((Route r) -> -r.matcher().predicateCount()).thenComparingInt(Route::index);
 
-    private final Map<String, Route[]> exact;
-    private final Map<String, Route[]> wildcard;
+    private final SegmentMap<Route[]> exact;
+    /** Keyed by the suffix with its leading dot, so that a request's host is probed in place, without substrings. */
+    private final SegmentMap<Route[]> wildcard;
+    private final int longestSuffix;
     private final Route[] any;
 
     private HostSlot(Map<String, Route[]> exact, Map<String, Route[]> wildcard, Route[] any) {
-        this.exact = exact;
-        this.wildcard = wildcard;
+        this.exact = new SegmentMap<>(exact);
+        this.wildcard = new SegmentMap<>(wildcard);
+        this.longestSuffix = wildcard.keySet().stream().mapToInt(String::length).max().orElse(0);
         this.any = any;
     }
 
@@ -46,18 +49,23 @@ final class HostSlot {
     }
 
     @Nullable Route match(MatchRequest request) {
-        if (request.host != null) {
+        String host = request.host;
+        if (host != null) {
+            int end = request.hostEnd;
             if (!exact.isEmpty()) {
-                Route route = first(exact.get(request.host), request);
+                Route route = first(exact.get(host, 0, end), request);
                 if (route != null) {
                     return route;
                 }
             }
             if (!wildcard.isEmpty()) {
-                for (String suffix : request.wildcardSuffixes()) {
-                    Route route = first(wildcard.get(suffix), request);
-                    if (route != null) {
-                        return route;
+                // Longest suffix first. From the first dot after position 0: the apex never matches its own wildcard.
+                for (int dot = host.indexOf('.', 1); dot >= 0 && dot < end; dot = host.indexOf('.', dot + 1)) {
+                    if (end - dot <= longestSuffix) {
+                        Route route = first(wildcard.get(host, dot, end), request);
+                        if (route != null) {
+                            return route;
+                        }
                     }
                 }
             }

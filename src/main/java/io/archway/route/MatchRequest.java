@@ -7,34 +7,54 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** One request being matched: its parts, and what is worked out from them only when a candidate asks. */
+/**
+ * One request being matched: its parts, the scratch space of the template walk, and what is worked out from the
+ * parts only when a candidate asks. {@link RouteTable#match} keeps one per thread and fills it for each request, so
+ * that matching allocates nothing for itself; {@link #clear()} lets go of the request afterwards.
+ */
 final class MatchRequest {
-    final String method;
-    final @Nullable String host;
-    final String path;
-    private final HttpHeaders headers;
-    private final @Nullable String rawQuery;
-    private final RouteTable table;
-    private String @Nullable [] wildcardSuffixes;
+    private static final int[] NO_BOUNDS = {};
+
+    String method = "";
+    /** The request's host in lower case, from index 0 to {@link #hostEnd}; null when the request named none. */
+    @Nullable String host;
+    int hostEnd;
+    String path = "";
+    /** Start and end of each variable's segment in {@link #path}, in order, as the template walk binds them. */
+    int[] bounds = NO_BOUNDS;
+    private @Nullable HttpHeaders headers;
+    private @Nullable String rawQuery;
     private @Nullable Map<String, List<String>> query;
 
-    MatchRequest(RouteTable table, String method, @Nullable String host, String path, HttpHeaders headers,
-                 @Nullable String rawQuery) {
-        this.table = table;
+    void start(String method, @Nullable String hostHeader, String path, HttpHeaders headers, @Nullable String rawQuery,
+               int variables) {
         this.method = method;
-        this.host = host;
         this.path = path;
         this.headers = headers;
         this.rawQuery = rawQuery;
+        if (bounds.length < 2 * variables) {
+            bounds = new int[2 * variables];
+        }
+        int end = hostHeader == null ? 0 : HostPattern.canonicalEnd(hostHeader);
+        if (end == 0) {
+            host = null;
+            hostEnd = 0;
+        } else if (HostPattern.hasUpperCase(hostHeader, end)) {
+            host = HostPattern.canonical(hostHeader);
+            hostEnd = host.length();
+        } else {
+            // Port and trailing dot are left in the string and cut by hostEnd: no substring per request.
+            host = hostHeader;
+            hostEnd = end;
+        }
     }
 
-    /** The configured wildcard suffixes this request's host ends in, longest first. */
-    String[] wildcardSuffixes() {
-        String[] s = wildcardSuffixes;
-        if (s == null) {
-            s = wildcardSuffixes = table.wildcardSuffixesOf(host);
-        }
-        return s;
+    /** Drops the references to the request, so that a thread's instance does not keep it alive. */
+    void clear() {
+        host = null;
+        headers = null;
+        rawQuery = null;
+        query = null;
     }
 
     /**

@@ -98,8 +98,11 @@ final class Rewrite {
         }
     }
 
-    /** The path to send upstream for a request on {@code path} whose variables bound {@code values}. */
-    String apply(String path, String[] values) {
+    /**
+     * The path to send upstream for a request on {@code path}; {@code bounds} holds start and end of each bound
+     * variable's segment in {@code path}, in pattern order.
+     */
+    String apply(String path, int[] bounds) {
         if (stripPrefix != null) {
             if (path.startsWith(stripPrefix)) {
                 if (path.length() == stripPrefix.length()) {
@@ -121,7 +124,7 @@ final class Rewrite {
         }
         StringBuilder out = new StringBuilder(path.length() + 16).append(p[0]);
         for (int i = 0; i < v.length; i++) {
-            out.append(values[v[i]]).append(p[i + 1]);
+            out.append(path, bounds[2 * v[i]], bounds[2 * v[i] + 1]).append(p[i + 1]);
         }
         return out.toString();
     }

@@ -6,6 +6,7 @@ import io.archway.config.ConfigPath;
 import io.archway.config.Problems;
 import io.archway.config.RouteConfig;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,7 +31,16 @@ import org.jspecify.annotations.Nullable;
  * sharing its pattern and host, not on how many routes there are.
  */
 public final class RouteTable {
-    private static final String[] NO_SUFFIXES = {};
+    /**
+     * The request being matched, one per thread: matching runs on every request, and a fresh one each time would
+     * be the only allocation of a miss. A table is shared by every event loop, so the scratch cannot live in it.
+     */
+    private static final FastThreadLocal<MatchRequest> REQUEST = new FastThreadLocal<>() {
+        @Override
+        protected MatchRequest initialValue() {
+            return new MatchRequest();
+        }
+    };
 
     private final List<Route> routes;
     private final Map<String, HostSlot> exact;
@@ -38,16 +48,12 @@ public final class RouteTable {
     private final @Nullable PathNode prefixes;
     /** The most variables any template binds: the size of the scratch space a template walk needs. */
     private final int maxVariables;
-    /** Every wildcard suffix of any route, keyed by itself, so a request's host can be probed without substrings. */
-    private final SegmentMap<String> wildcardSuffixes;
-    private final int longestSuffix;
 
     private RouteTable(List<Route> routes) {
         this.routes = List.copyOf(routes);
         Map<String, List<Route>> exactPaths = new HashMap<>();
         PathNode.Builder templateRoot = new PathNode.Builder();
         PathNode.Builder prefixRoot = new PathNode.Builder();
-        Map<String, String> suffixes = new HashMap<>();
         int variables = 0;
         for (Route route : routes) {
             PathPattern pattern = route.pattern();
@@ -70,10 +76,6 @@ public final class RouteTable {
                     node.add(route);
                 }
             }
-            HostPattern host = route.host();
-            if (host != null && host.suffix() != null) {
-                suffixes.put(host.suffix(), host.suffix());
-            }
         }
         Map<String, HostSlot> exactSlots = new HashMap<>();
         exactPaths.forEach((path, list) -> exactSlots.put(path, HostSlot.of(list)));
@@ -81,8 +83,6 @@ public final class RouteTable {
         this.templates = templateRoot.isEmpty() ? null : templateRoot.build();
         this.prefixes = prefixRoot.isEmpty() ? null : prefixRoot.build();
         this.maxVariables = variables;
-        this.wildcardSuffixes = new SegmentMap<>(suffixes);
-        this.longestSuffix = suffixes.keySet().stream().mapToInt(String::length).max().orElse(0);
     }
 
     /**
@@ -165,30 +165,36 @@ public final class RouteTable {
         if (normalizedPath.isEmpty() || normalizedPath.charAt(0) != '/') {
             return null;
         }
-        MatchRequest request = new MatchRequest(this, method, HostPattern.canonical(host), normalizedPath, headers,
-                rawQuery);
-        HostSlot slot = exact.get(normalizedPath);
+        MatchRequest request = REQUEST.get();
+        request.start(method, host, normalizedPath, headers, rawQuery, maxVariables);
+        try {
+            return find(request);
+        } finally {
+            request.clear();
+        }
+    }
+
+    private @Nullable RouteMatch find(MatchRequest request) {
+        String path = request.path;
+        HostSlot slot = exact.get(path);
         if (slot != null) {
             Route route = slot.match(request);
             if (route != null) {
-                return new RouteMatch(route, normalizedPath, RouteMatch.NO_VALUES);
+                return new RouteMatch(route, path, RouteMatch.NO_BOUNDS);
             }
         }
         if (templates != null) {
-            int[] bounds = new int[2 * maxVariables];
-            Route route = walkTemplates(templates, request, 1, 0, bounds);
+            Route route = walkTemplates(templates, request, 1, 0);
             if (route != null) {
-                String[] values = new String[route.pattern().variableNames().size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = normalizedPath.substring(bounds[2 * i], bounds[2 * i + 1]);
-                }
-                return new RouteMatch(route, normalizedPath, values);
+                int variables = route.pattern().variableNames().size();
+                return new RouteMatch(route, path,
+                        variables == 0 ? RouteMatch.NO_BOUNDS : Arrays.copyOf(request.bounds, 2 * variables));
             }
         }
         if (prefixes != null) {
             Route route = walkPrefixes(prefixes, request, 1);
             if (route != null) {
-                return new RouteMatch(route, normalizedPath, RouteMatch.NO_VALUES);
+                return new RouteMatch(route, path, RouteMatch.NO_BOUNDS);
             }
         }
         return null;
@@ -196,10 +202,9 @@ public final class RouteTable {
 
     /**
      * Depth-first, literal child before variable, so the first route found is the most specific template.
-     * {@code bounds} receives start and end of each variable's segment, in order.
+     * {@code request.bounds} receives start and end of each variable's segment, in order.
      */
-    private static @Nullable Route walkTemplates(PathNode node, MatchRequest request, int start, int depth,
-                                                 int[] bounds) {
+    private static @Nullable Route walkTemplates(PathNode node, MatchRequest request, int start, int depth) {
         String path = request.path;
         int end = path.indexOf('/', start);
         boolean last = end < 0;
@@ -208,16 +213,17 @@ public final class RouteTable {
         }
         PathNode literal = node.children.get(path, start, end);
         if (literal != null) {
-            Route route = last ? routesAt(literal, request) : walkTemplates(literal, request, end + 1, depth, bounds);
+            Route route = last ? routesAt(literal, request) : walkTemplates(literal, request, end + 1, depth);
             if (route != null) {
                 return route;
             }
         }
         PathNode variable = node.variable;
         if (variable != null && end > start) {
+            int[] bounds = request.bounds;
             bounds[2 * depth] = start;
             bounds[2 * depth + 1] = end;
-            return last ? routesAt(variable, request) : walkTemplates(variable, request, end + 1, depth + 1, bounds);
+            return last ? routesAt(variable, request) : walkTemplates(variable, request, end + 1, depth + 1);
         }
         return null;
     }
@@ -244,28 +250,5 @@ public final class RouteTable {
     private static @Nullable Route routesAt(PathNode node, MatchRequest request) {
         HostSlot slot = node.routes;
         return slot == null ? null : slot.match(request);
-    }
-
-    /** The wildcard suffixes of configured routes that {@code host} ends in, longest first. */
-    String[] wildcardSuffixesOf(@Nullable String host) {
-        if (host == null || wildcardSuffixes.isEmpty()) {
-            return NO_SUFFIXES;
-        }
-        String[] found = NO_SUFFIXES;
-        int n = 0;
-        // From the first dot after position 0: the apex itself never matches its own wildcard.
-        for (int dot = host.indexOf('.', 1); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-            if (host.length() - dot > longestSuffix) {
-                continue;
-            }
-            String suffix = wildcardSuffixes.get(host, dot, host.length());
-            if (suffix != null) {
-                if (n == found.length) {
-                    found = Arrays.copyOf(found, Math.max(2, n * 2));
-                }
-                found[n++] = suffix;
-            }
-        }
-        return n == found.length ? found : Arrays.copyOf(found, n);
     }
 }

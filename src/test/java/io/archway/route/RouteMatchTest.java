@@ -3,10 +3,14 @@ package io.archway.route;
 import static io.archway.route.TestRoutes.route;
 import static io.archway.route.TestRoutes.routes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.archway.config.Problems;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +80,35 @@ class RouteMatchTest {
     void pathRewriteMayUseAVariableTwiceOrInsideASegment() {
         RouteTable t = RouteTableTest.table(route("u").path("/u/{id}").rewritePath("/users/user-{id}/{id}"));
         assertThat(upstream(t, "/u/7", null)).isEqualTo("/users/user-7/7");
+    }
+
+    @Test
+    void variablesReadLikeAnUnmodifiableMapInPathOrder() {
+        RouteTable t = RouteTableTest.table(route("user").path("/orgs/{org}/users/{id}"));
+        Map<String, String> variables = match(t, "/orgs/acme/users/42").variables();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("org", "acme");
+        expected.put("id", "42");
+        assertThat(variables).isEqualTo(expected).hasSameHashCodeAs(expected);
+        assertThat(variables.keySet()).containsExactly("org", "id");
+        assertThat(variables.values()).containsExactly("acme", "42");
+        assertThat(variables).hasToString("{org=acme, id=42}").containsEntry("id", "42").doesNotContainKey("name");
+        assertThat(variables.get("nope")).isNull();
+        assertThatThrownBy(() -> variables.put("id", "7")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> variables.entrySet().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(match(t, "/orgs/acme/users/42")).hasToString("routes[0] \"user\" /orgs/acme/users/42 {org=acme, id=42}");
+    }
+
+    @Test
+    void eachMatchKeepsItsOwnVariablesWhenTablesOfMoreVariablesRunOnTheSameThread() {
+        RouteTable one = RouteTableTest.table(route("one").path("/a/{x}"));
+        RouteTable three = RouteTableTest.table(route("three").path("/b/{x}/{y}/{z}").rewritePath("/{z}/{y}/{x}"));
+        RouteMatch first = match(one, "/a/1");
+        RouteMatch second = match(three, "/b/p/q/r");
+        RouteMatch third = match(one, "/a/2");
+        assertThat(first.variables()).containsExactly(entry("x", "1"));
+        assertThat(second.upstreamPath(null)).isEqualTo("/r/q/p");
+        assertThat(third.variables()).containsExactly(entry("x", "2"));
     }
 
     @Test

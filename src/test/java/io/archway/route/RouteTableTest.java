@@ -220,6 +220,18 @@ class RouteTableTest {
         }
 
         @Test
+        void cutsPortAndTrailingDotBeforeComparingExactAndWildcardHosts() {
+            RouteTable t = table(route("api").host("api.example.com").path("/a"),
+                    route("wild").host("*.example.com").path("/a"), route("any").path("/a"));
+            assertThat(name(t, "GET", "api.example.com.:8443", "/a")).isEqualTo("api");
+            assertThat(name(t, "GET", "api.example.com:8443", "/a")).isEqualTo("api");
+            assertThat(name(t, "GET", "api.example.co:8443", "/a")).isEqualTo("any");
+            assertThat(name(t, "GET", "web.example.com.:80", "/a")).isEqualTo("wild");
+            assertThat(name(t, "GET", "example:1.example.com", "/a")).as("dots after the port").isEqualTo("any");
+            assertThat(name(t, "GET", ":8443", "/a")).as("only a port").isEqualTo("any");
+        }
+
+        @Test
         void requestWithoutHostMatchesOnlyRoutesWithoutHost() {
             RouteTable t = table(route("hosted").host("api.example.com").path("/a"), route("wild").host("*.example.com").path("/b"));
             assertThat(name(t, "GET", null, "/a")).isNull();

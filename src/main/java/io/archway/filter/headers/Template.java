@@ -5,6 +5,7 @@ import io.archway.config.Interpolator;
 import io.archway.filter.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +21,24 @@ final class Template {
     private final Kind[] kinds;
     private final String[] values;
     private final @Nullable String constant;
+    /** Whether the value depends on nothing but the route: then every request of a route gets the same one. */
+    private final boolean perRoute;
+    /**
+     * The value last rendered, when {@link #perRoute}. A filter belongs to one route's chain, so this is rendered
+     * once and then nearly always reused. Shared by event loops without a lock: the record is immutable, and a
+     * loop that sees an older one only renders again.
+     */
+    private @Nullable Rendered last;
 
     enum Kind { LITERAL, REQUEST_ID, CONSUMER, CLIENT_IP, ROUTE, HEADER }
+
+    private record Rendered(@Nullable String route, String value) {}
 
     private Template(List<Kind> kinds, List<String> values) {
         this.kinds = kinds.toArray(new Kind[0]);
         this.values = values.toArray(NO_PARTS);
         this.constant = kinds.stream().allMatch(k -> k == Kind.LITERAL) ? String.join("", values) : null;
+        this.perRoute = kinds.stream().allMatch(k -> k == Kind.LITERAL || k == Kind.ROUTE);
     }
 
     /** Compiles a value, reporting a bad {@code ${header.NAME}} or a control character at the node's path. */
@@ -94,6 +106,23 @@ final class Template {
         }
         if (kinds.length == 1) {
             return value(0, ctx);
+        }
+        if (!perRoute) {
+            return join(ctx);
+        }
+        String route = ctx.route();
+        Rendered r = last;
+        if (r == null || !Objects.equals(r.route(), route)) {
+            r = new Rendered(route, join(ctx));
+            last = r;
+        }
+        return r.value();
+    }
+
+    private String join(RequestContext ctx) {
+        if (kinds.length == 2) {
+            // The common "text${placeholder}" shape: one string, no builder.
+            return value(0, ctx).concat(value(1, ctx));
         }
         StringBuilder out = new StringBuilder(64);
         for (int i = 0; i < kinds.length; i++) {
