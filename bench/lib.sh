@@ -181,6 +181,22 @@ nginx_temp_paths() { # DIR -- temp files under the prefix instead of /var/lib/ng
 EOF
 }
 
+# archway_base_yaml PORT ADMIN_PORT -- what every Archway config of the bench
+# starts with: its listeners, both backends as one upstream, and the access log
+# and request ids off (nginx and HAProxy do neither by default).
+archway_base_yaml() {
+  cat <<EOF
+listen: 127.0.0.1:$1
+admin: {listen: 127.0.0.1:$2}
+upstreams:
+  backends:
+    targets: [{address: 127.0.0.1:9001}, {address: 127.0.0.1:9002}]
+filters:
+  access_log: false
+  request_id: false
+EOF
+}
+
 # write_backend_conf PORT DIR FILE -- a backend that answers from memory:
 # `ok\n` on every path, exactly 1024 bytes on /1k, 200 on /health, an
 # X-Backend header naming its port, and stub_status counters at /bench_status

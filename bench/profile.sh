@@ -40,20 +40,15 @@ for p in 9001 9002 8090 8091; do port_busy "$p" && die "port $p is in use"; done
 start_backend 9001 "$RUN/b1" "$RUN/b1.log" taskset -c 1 || die "backend 9001 did not start"
 start_backend 9002 "$RUN/b2" "$RUN/b2.log" taskset -c 1 || die "backend 9002 did not start"
 
-cat > "$RUN/archway.yaml" <<YAML
-listen: 127.0.0.1:8090
-admin: {listen: 127.0.0.1:8091}
-upstreams:
-  backends:
-    targets: [{address: 127.0.0.1:9001}, {address: 127.0.0.1:9002}]
-filters:
-  access_log: false
-  request_id: false
+{
+  archway_base_yaml 8090 8091
+  cat <<YAML
 routes:
   - name: all
     match: {path: /**}
     upstream: backends
 YAML
+} > "$RUN/archway.yaml"
 
 "$REPO/bin/archway" version > /dev/null   # builds the jar and its class-data archive, untimed
 for event in cpu alloc; do
