@@ -513,6 +513,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             return;
         }
         connState = IDLE;
+        // A reload may have shortened the limits this connection started with.
+        tick = Math.min(tick, Math.min(limits.headerTimeout().toNanos(), limits.idleTimeout().toNanos()));
         deadline = System.nanoTime() + limits.idleTimeout().toNanos();
         armTimer(deadline);
         while (!backlog.isEmpty() && !closing && (ex == null || !ex.requestComplete)) {
