@@ -27,19 +27,9 @@ record HostPattern(@Nullable String exact, @Nullable String suffix) {
     }
 
     /**
-     * The request's host as routes see it: lower-case, without port or the trailing dot of a fully qualified name;
-     * null when the request named none. Allocates only when something must be cut or lower-cased.
+     * Where the host ends in a Host header: before the port and the trailing dot of a fully qualified name; 0 when
+     * nothing is left. Routes see the host up to there, in lower case ({@link MatchRequest}).
      */
-    static @Nullable String canonical(@Nullable String hostHeader) {
-        int end = hostHeader == null ? 0 : canonicalEnd(hostHeader);
-        if (end == 0) {
-            return null;
-        }
-        String host = end == hostHeader.length() ? hostHeader : hostHeader.substring(0, end);
-        return hasUpperCase(hostHeader, end) ? host.toLowerCase(Locale.ROOT) : host;
-    }
-
-    /** Where the host ends in a Host header: before the port and the trailing dot; 0 when nothing is left. */
     static int canonicalEnd(String hostHeader) {
         if (hostHeader.isEmpty()) {
             return 0;

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -40,8 +41,8 @@ final class MatchRequest {
             host = null;
             hostEnd = 0;
         } else if (HostPattern.hasUpperCase(hostHeader, end)) {
-            host = HostPattern.canonical(hostHeader);
-            hostEnd = host.length();
+            host = hostHeader.substring(0, end).toLowerCase(Locale.ROOT);
+            hostEnd = end;
         } else {
             // Port and trailing dot are left in the string and cut by hostEnd: no substring per request.
             host = hostHeader;
