@@ -90,7 +90,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     /** When {@link #timer} fires. */
     private long timerAt;
     /** The shortest timeout this connection has used: the timer never sleeps longer than this. */
-    private long tick;
+    private long tick = Long.MAX_VALUE;
     private final Runnable onTimer = this::onTimer;
     private LimitsConfig limits;
     private @Nullable InetAddress peerAddress;
@@ -114,7 +114,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
     public void channelActive(ChannelHandlerContext ctx) {
         limits = settings.snapshots.get().config().limits();
         connState = HEAD;
-        tick = Math.min(limits.headerTimeout().toNanos(), limits.idleTimeout().toNanos());
+        shortenTick(limits);
         deadline = System.nanoTime() + limits.headerTimeout().toNanos();
         armTimer(deadline);
         ctx.read();
@@ -136,6 +136,11 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
             deadline = System.nanoTime() + limits.headerTimeout().toNanos();
             armTimer(deadline);
         }
+    }
+
+    /** Keeps {@link #tick} at or below the head and idle timeouts of {@code l}. */
+    private void shortenTick(LimitsConfig l) {
+        tick = Math.min(tick, Math.min(l.headerTimeout().toNanos(), l.idleTimeout().toNanos()));
     }
 
     /**
@@ -514,7 +519,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter implements FilterC
         }
         connState = IDLE;
         // A reload may have shortened the limits this connection started with.
-        tick = Math.min(tick, Math.min(limits.headerTimeout().toNanos(), limits.idleTimeout().toNanos()));
+        shortenTick(limits);
         deadline = System.nanoTime() + limits.idleTimeout().toNanos();
         armTimer(deadline);
         while (!backlog.isEmpty() && !closing && (ex == null || !ex.requestComplete)) {
