@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -121,10 +122,13 @@ final class DemoCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The samples the demo prints, each with the status it must get. */
-    private static final String[][] SAMPLES = {
-        {"/hello", "200"}, {"/api/users/42", "200"}, {"/api/users/42", "200"}, {"/nowhere", "404"},
-    };
+    /** One request of the check: a sample the demo prints (or the admin health), and the status it must get. */
+    private record Sample(boolean admin, String path, String status) {}
+
+    private static final List<Sample> SAMPLES = List.of(
+            new Sample(false, "/hello", "200"), new Sample(false, "/api/users/42", "200"),
+            new Sample(false, "/api/users/42", "200"), new Sample(false, "/nowhere", "404"),
+            new Sample(true, "/health", "200"));
 
     /**
      * {@code demo --check}: the whole demo on free ports, its sample requests sent through it over plain
@@ -138,26 +142,19 @@ final class DemoCommand implements Callable<Integer> {
             if (demo == null) {
                 return Main.CANNOT_START;
             }
-            int gatewayPort = demo.gateway().proxyAddress().getPort();
-            for (String[] sample : SAMPLES) {
+            for (Sample sample : SAMPLES) {
+                int port = (sample.admin() ? demo.gateway().adminAddress() : demo.gateway().proxyAddress()).getPort();
                 String status;
                 try {
-                    status = statusOf(gatewayPort, sample[0]);
+                    status = statusOf(port, sample.path());
                 } catch (IOException e) {
                     status = e.toString();
                 }
-                boolean ok = status.equals(sample[1]);
+                boolean ok = status.equals(sample.status());
                 failures += ok ? 0 : 1;
-                out.printf("%-4s GET %-14s -> %s%n", ok ? "ok" : "FAIL", sample[0], status);
+                out.printf("%-4s GET %-14s -> %s%s%n", ok ? "ok" : "FAIL", sample.path(), status,
+                        sample.admin() ? " (admin)" : "");
             }
-            String health;
-            try {
-                health = statusOf(demo.gateway().adminAddress().getPort(), "/health");
-            } catch (IOException e) {
-                health = e.toString();
-            }
-            failures += health.equals("200") ? 0 : 1;
-            out.printf("%-4s GET %-14s -> %s (admin)%n", health.equals("200") ? "ok" : "FAIL", "/health", health);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return Main.BAD_CONFIG;
